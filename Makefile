@@ -1,0 +1,43 @@
+# `make run` and `make test` are all a new user needs; everything else is a step they call.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+INDEX  := index/current/manifest.json
+EVAL   := ../shared/eval
+
+.PHONY: install run index test eval bench clean
+
+install: $(STAMP)
+
+# CPU PyTorch first (a local wheel on these machines): otherwise pip pulls several GB of CUDA packages.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+$(INDEX): | $(STAMP)
+	$(BIN)/forumbot index build
+	$(BIN)/forumbot calibrate
+
+index: $(STAMP)
+	$(BIN)/forumbot index build
+	$(BIN)/forumbot calibrate
+
+# The bot when DISCORD_TOKEN is set (environment or .env), else the local chat.
+run: $(STAMP) $(INDEX)
+	@if [ -n "$$DISCORD_TOKEN" ] || grep -qs '^DISCORD_TOKEN=..*' .env; then \
+		$(BIN)/forumbot run; else \
+		echo "DISCORD_TOKEN is not set: starting the local chat instead (see README)."; $(BIN)/forumbot chat; fi
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+eval: $(STAMP) $(INDEX)
+	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
+	$(BIN)/forumbot eval benchmarks/questions/in_scope.jsonl --out-of-scope benchmarks/questions/near_topic.jsonl
+
+clean:
+	rm -rf index/current index/versions index/.build-* .pytest_cache

@@ -1,0 +1,95 @@
+"""Paragraphs become passages: windows of consecutive sentences that never leave their paragraph.
+
+Every span is kept as character offsets into the paragraph, so `paragraph[start:end] == text`
+holds exactly and any quote can be traced back to the file.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from bot.corpus import Document
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or opening quote.
+_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "jr", "sr"}
+_CLAUSE_END = re.compile(r"[,;:]\s+")
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in text, whitespace excluded."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[:match.start()].rsplit(None, 1)[-1].lower() if text[:match.start()].strip() else ""
+        if word.strip("(\"'“") in _ABBREVIATIONS or len(word) == 1:
+            continue
+        spans.append(_trimmed(text, start, match.end()))
+        start = match.end()
+    spans.append(_trimmed(text, start, len(text)))
+    return [span for span in spans if span[0] < span[1]]
+
+
+def _split_to_fit(text: str, start: int, end: int, fits: Callable[[str], bool]) -> Iterator[tuple[int, int]]:
+    """Split an over-long span at clause boundaries, then at spaces, so no piece is truncated by the model."""
+    if fits(text[start:end]):
+        yield start, end
+        return
+    cuts = [start + m.end() for m in _CLAUSE_END.finditer(text[start:end])] or \
+           [start + m.end() for m in re.finditer(r"\s+", text[start:end])]
+    if not cuts:  # one enormous "word": hard split by halves
+        cuts = [start + (end - start) // 2]
+    piece_start = start
+    for previous, cut in zip([start, *cuts], [*cuts, end]):
+        if previous > piece_start and not fits(text[piece_start:cut]):
+            yield from _split_to_fit(text, *_trimmed(text, piece_start, previous), fits)
+            piece_start = previous
+    yield from _split_to_fit(text, *_trimmed(text, piece_start, end), fits)
+
+
+def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: int,
+                    count_tokens: TokenCounter, max_tokens: int) -> list[Passage]:
+    """Windows of `sentences_per_passage` sentences (stride 1), each within max_tokens.
+
+    Every sentence also appears as a passage of its own, so a short fact is never diluted by its neighbour.
+    """
+    def fits(piece: str) -> bool:
+        return count_tokens(piece) <= max_tokens
+
+    units = [piece for span in sentence_spans(text) for piece in _split_to_fit(text, *span, fits)]
+    spans: list[tuple[int, int]] = list(units)
+    for size in range(2, sentences_per_passage + 1):
+        for i in range(len(units) - size + 1):
+            span = (units[i][0], units[i + size - 1][1])
+            if fits(text[span[0]:span[1]]):
+                spans.append(span)
+    return [Passage(doc_id, number, s, e, text[s:e]) for s, e in sorted(set(spans))]
+
+
+def chunk_documents(docs: Iterable[Document], sentences_per_passage: int,
+                    count_tokens: TokenCounter, max_tokens: int) -> list[Passage]:
+    return [
+        passage
+        for doc in docs
+        for number, paragraph in enumerate(doc.paragraphs, start=1)
+        for passage in chunk_paragraph(doc.id, number, paragraph, sentences_per_passage, count_tokens, max_tokens)
+    ]

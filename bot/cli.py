@@ -1,0 +1,204 @@
+"""The `forumbot` command line. Heavy modules (torch, faiss) are imported inside commands, so
+`forumbot --help` and `forumbot index info` start fast."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.errors import ForumbotError, IndexStoreError
+from bot.settings import Settings, get_settings
+
+app = typer.Typer(help="Answers questions about the 2020 Zhongguancun Forum article, with citations.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+SHARED_EVAL = Path("../shared/eval")
+OWN_QUESTIONS = Path("benchmarks/questions")
+
+
+def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
+    updates = {k: v for k, v in {"corpus_dir": corpus, "index_dir": index}.items() if v is not None}
+    return get_settings().model_copy(update=updates)
+
+
+def _build(engine, full: bool = False):
+    """Rebuild with a progress bar (with ETA) and print the summary."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("[bold]Embedding passages"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("embed", total=None)
+        report = engine.rebuild(full=full, on_total=lambda n: bar.update(task, total=n),
+                                on_progress=lambda n: bar.advance(task, n))
+    err.print(f"Built index {report.index_version} ({report.index_type}): {report.documents} documents, "
+              f"{report.paragraphs} paragraphs, {report.passages} passages ({report.embedded} embedded, "
+              f"{report.passages - report.embedded} reused) in {report.seconds:.1f} s")
+    return report
+
+
+def load_engine(settings: Settings | None = None):
+    """The engine, building the index first (with progress) if there is none yet."""
+    from bot.engine import Engine
+    from bot.store import read_manifest
+
+    settings = settings or get_settings()
+    with err.status("Loading model…"):
+        engine = Engine(settings)
+    try:
+        read_manifest(settings.index_dir)
+    except IndexStoreError as exc:
+        if "no index" not in str(exc):
+            raise
+        err.print(f"No index at {settings.index_dir}/ yet: building it now.")
+        _build(engine)
+    engine.reload()
+    return engine
+
+
+@index_app.command("build")
+def index_build(corpus: Annotated[Optional[Path], typer.Option(help="Folder of .txt/.md documents.")] = None,
+                out: Annotated[Optional[Path], typer.Option(help="Index folder to write.")] = None,
+                full: Annotated[bool, typer.Option(help="Re-embed every document, not just changed ones.")] = False):
+    """Chunk and embed the corpus, then swap the new index in atomically."""
+    from bot.engine import Engine
+
+    with err.status("Loading model…"):
+        engine = Engine(_settings(corpus, out))
+    _build(engine, full)
+
+
+@index_app.command("info")
+def index_info(index: Annotated[Optional[Path], typer.Option(help="Index folder.")] = None,
+               as_json: Annotated[bool, typer.Option("--json")] = False):
+    """Show the manifest of the current index."""
+    from bot.store import read_manifest
+
+    manifest = read_manifest(_settings(index=index).index_dir)
+    if as_json:
+        out.print_json(data=manifest)
+        return
+    table = Table(title=f"Index {manifest['index_version']}", show_header=False)
+    for key in ("index_version", "format_version", "model", "dimension", "index_type", "built_at"):
+        table.add_row(key, str(manifest[key]))
+    table.add_row("chunker", ", ".join(f"{k}={v}" for k, v in manifest["chunker"].items()))
+    table.add_row("counts", ", ".join(f"{k}={v}" for k, v in manifest["counts"].items()))
+    calibration = manifest.get("calibration")
+    table.add_row("calibration", ", ".join(f"{k}={v}" for k, v in calibration.items() if k != "fitted_on")
+                  if calibration else "none (defaults; run `forumbot calibrate`)")
+    out.print(table)
+    docs = Table("document", "title", "paragraphs", "passages", "content hash", title="Documents")
+    for doc_id, doc in manifest["documents"].items():
+        docs.add_row(doc_id, doc["title"], str(doc["paragraphs"]), str(doc["passages"]), doc["content_hash"][:12])
+    out.print(docs)
+
+
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument(help="The question; omit to read one per line from stdin.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False):
+    """Answer a question with numbered citations (or each line of stdin, loading the model once)."""
+    engine = load_engine()
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for q in questions:
+        if question is None and not q.strip():
+            continue
+        answer = engine.ask(q)
+        if as_json:
+            print(answer.to_json(), flush=True)
+        else:
+            out.print(answer.to_text(), markup=False)
+            if question is None:
+                out.print()
+
+
+@app.command()
+def chat():
+    """Ask questions interactively in the terminal, answered as the bot would."""
+    engine = load_engine()
+    out.print(engine.ask("help").answer, markup=False)
+    out.print("Type a question, or an empty line to quit.\n", style="dim")
+    while True:
+        try:
+            question = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip():
+            break
+        out.print(engine.ask(question).to_text() + "\n", markup=False)
+
+
+@app.command()
+def run():
+    """Start the Discord bot (needs DISCORD_TOKEN)."""
+    from bot.discord_app.runner import run_bot
+
+    run_bot(get_settings(), load_engine)
+
+
+@app.command()
+def sync(guild: Annotated[Optional[int], typer.Option(help="Sync to one server (instant) instead of globally.")] = None):
+    """Register the slash commands with Discord (explicit, never on every start)."""
+    from bot.discord_app.runner import sync_commands
+
+    sync_commands(get_settings(), guild)
+
+
+def _default_files(name: str, *fallbacks: Path) -> list[Path]:
+    return [p for p in (SHARED_EVAL / name, *fallbacks) if p.exists()]
+
+
+@app.command("eval")
+def eval_command(questions: Annotated[Path, typer.Argument(help="JSONL of in-scope questions (id, question, gold, keys).")],
+                 out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="JSONL of questions to abstain on.")] = [],
+                 as_json: Annotated[bool, typer.Option("--json")] = False):
+    """Measure hit@1/3, MRR, answer accuracy, abstention, verbatim quotes and latency."""
+    from bot.evaluation import evaluate, load_questions
+
+    engine = load_engine()
+    outside = [row for path in out_of_scope for row in load_questions(path)]
+    report, records = evaluate(engine, load_questions(questions), outside)
+    if as_json:
+        print(json.dumps(report.to_dict()))
+        return
+    table = Table("metric", "value", title=f"{questions} ({report.questions} in scope, {report.out_of_scope} out of scope)")
+    for key, value in report.to_dict().items():
+        table.add_row(key, "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value))
+    out.print(table)
+    misses = [r for r in records if (r.get("out_of_scope") and not r["abstained"]) or (not r.get("out_of_scope") and (r["rank"] != 1 or not r["correct"]))]
+    for r in misses:
+        out.print(f"  miss {r['id']}: {r['question']} -> {r.get('paragraphs', 'answered')}", markup=False, style="dim")
+
+
+@app.command()
+def calibrate(in_scope: Annotated[list[Path], typer.Option("--in-scope", help="Answerable questions (JSONL).")] = [],
+              out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="Unrelated questions (JSONL).")] = []):
+    """Fit the abstention thresholds from labelled questions and store them in the index manifest."""
+    from bot.evaluation import calibrate as fit, load_questions
+
+    in_scope = in_scope or [OWN_QUESTIONS / "in_scope.jsonl"]
+    out_of_scope = out_of_scope or [OWN_QUESTIONS / "off_topic.jsonl"]
+    engine = load_engine()
+    calibration = fit(engine, [r for p in in_scope for r in load_questions(p)], [r for p in out_of_scope for r in load_questions(p)])
+    engine.save_calibration(calibration)
+    out.print(f"Calibrated index {engine.version}: " + ", ".join(f"{k}={v}" for k, v in calibration.items()), markup=False)
+
+
+def main() -> None:
+    """Entry point: any operator error becomes one red line and a non-zero exit."""
+    try:
+        app()
+    except ForumbotError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

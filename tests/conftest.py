@@ -1,0 +1,47 @@
+"""Shared fixtures: the real model is loaded once per test session, and a real index is built once."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+QUESTIONS = ROOT / "benchmarks" / "questions"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+ARTICLE = "zgc-forum-2020-industrial-internet"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from bot.embedding import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def settings_for(tmp_path_factory):
+    """Settings pointing at a fresh corpus copy and index folder."""
+    from bot.settings import Settings
+
+    def make(name: str, **overrides) -> "Settings":
+        base = tmp_path_factory.mktemp(name)
+        shutil.copytree(CORPUS, base / "corpus")
+        return Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data",
+                        discord_token=None, **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def engine(settings_for, embedder):
+    """The engine every answer test shares: built and calibrated exactly as `make index` does."""
+    from bot.engine import Engine
+    from bot.evaluation import calibrate, load_questions
+
+    engine = Engine(settings_for("shared-engine"), embedder)
+    engine.rebuild()
+    engine.save_calibration(calibrate(engine, load_questions(QUESTIONS / "in_scope.jsonl"),
+                                      load_questions(QUESTIONS / "off_topic.jsonl")))
+    return engine

@@ -1,0 +1,37 @@
+from bot.chunking import chunk_documents, chunk_paragraph, sentence_spans
+from bot.corpus import load_corpus
+from tests.conftest import CORPUS
+
+
+def test_every_passage_is_an_exact_slice_of_its_paragraph(embedder):
+    docs = {d.id: d for d in load_corpus(CORPUS)}
+    passages = chunk_documents(docs.values(), 2, embedder.count_tokens, embedder.max_tokens)
+    assert passages
+    for p in passages:
+        assert docs[p.doc].paragraph(p.paragraph)[p.start:p.end] == p.text
+        assert embedder.count_tokens(p.text) <= embedder.max_tokens
+
+
+def test_every_paragraph_is_covered_by_its_sentences():
+    (doc,) = load_corpus(CORPUS)
+    for paragraph in doc.paragraphs:
+        spans = sentence_spans(paragraph)
+        assert len(spans) >= 1
+        assert "".join(paragraph[s:e] for s, e in spans).replace(" ", "") == paragraph.replace(" ", "")
+
+
+def test_sentences_split_after_closing_quotes():
+    text = 'It issued the "Report." The report covers cases. Dr. Li agreed.'
+    assert [text[s:e] for s, e in sentence_spans(text)] == ['It issued the "Report."', "The report covers cases.", "Dr. Li agreed."]
+
+
+def test_over_long_sentences_are_split_not_truncated():
+    text = ", ".join(f"clause number {i} about industrial internet platforms" for i in range(40)) + "."
+    words = lambda t: len(t.split())  # noqa: E731 - a stand-in tokenizer: one token per word
+    passages = chunk_paragraph("d", 1, text, 2, words, max_tokens=30)
+    assert len(passages) > 1
+    assert all(words(p.text) <= 30 and text[p.start:p.end] == p.text for p in passages)
+    covered = set()
+    for p in passages:
+        covered.update(range(p.start, p.end))
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
