@@ -18,8 +18,8 @@ app = typer.Typer(help="Answers questions about the 2020 Zhongguancun Forum arti
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 SHARED_EVAL = Path("../shared/eval")
 OWN_QUESTIONS = Path("benchmarks/questions")
@@ -148,7 +148,8 @@ def sync(guild: Annotated[Optional[int], typer.Option(help="Sync to one server (
     """Register the slash commands with Discord (explicit, never on every start)."""
     from bot.discord_app.runner import sync_commands
 
-    sync_commands(get_settings(), guild)
+    count = sync_commands(get_settings(), guild, load_engine)
+    out.print(f"Synced {count} slash commands {'to server ' + str(guild) if guild else 'globally (may take up to an hour)'}.")
 
 
 def _default_files(name: str, *fallbacks: Path) -> list[Path]:
