@@ -52,6 +52,7 @@ class Engine:
         self.embedder = embedder or Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
         self._loaded: Loaded | None = None
         self._build_lock = threading.Lock()
+        self.examples = EXAMPLES
 
     # -- index lifecycle -------------------------------------------------------------------
     @classmethod

@@ -98,7 +98,6 @@ class IndexStore:
     def load(cls, root: Path, model_name: str | None = None, dimension: int | None = None) -> IndexStore:
         import bm25s
         import faiss
-
         root = Path(root)
         manifest = read_manifest(root)
         if model_name is not None and manifest["model"] != model_name:

@@ -1,0 +1,57 @@
+"""Starting the bot from the CLI: check the token first, never print it, fail with one line."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+import discord
+
+from bot.errors import ConfigError
+from bot.settings import Settings
+
+# Three dot-separated base64url parts: a malformed token fails here, before any connection.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+HOW_TO_SET = "set DISCORD_TOKEN in the environment or in .env (see .env.example and the README)"
+
+
+def checked_token(settings: Settings) -> str:
+    if settings.discord_token is None:
+        raise ConfigError(f"DISCORD_TOKEN is not set; {HOW_TO_SET}")
+    token = settings.discord_token.get_secret_value().strip()
+    if not _TOKEN_SHAPE.match(token):
+        raise ConfigError(f"DISCORD_TOKEN is malformed (expected three dot-separated parts); {HOW_TO_SET}")
+    return token
+
+
+def run_bot(settings: Settings, load_engine) -> None:
+    from bot.discord_app.client import create_bot
+
+    token = checked_token(settings)
+    discord.utils.setup_logging(level=logging.INFO)
+    bot = create_bot(settings, load_engine(settings))
+    try:
+        bot.run(token, log_handler=None)
+    except discord.LoginFailure:
+        raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigError("Discord refused the intents; forumbot needs no privileged intents, check the application settings") from None
+
+
+def sync_commands(settings: Settings, guild_id: int | None, load_engine) -> int:
+    """Register the slash commands once (globally, or instantly in one server)."""
+    from bot.discord_app.client import create_bot
+
+    token = checked_token(settings)
+    bot = create_bot(settings, load_engine(settings))
+
+    async def sync() -> int:
+        async with bot:
+            await bot.login(token)
+            await bot.setup_hook()
+            return await bot.sync_commands(guild_id)
+
+    try:
+        return asyncio.run(sync())
+    except discord.LoginFailure:
+        raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None

@@ -1,0 +1,113 @@
+"""Messages through dpytest: mention, DM, reply follow-up, and everything that must not be answered."""
+import discord
+import discord.ext.test as dpytest
+from discord.ext.test import backend, factories
+
+from tests.discord_app.conftest import assert_within_discord_limits, mention
+
+
+async def test_mention_gets_a_cited_reply(bot, sends):
+    asked = await dpytest.message(mention(bot, "who is Li Bohu?"))
+    reply = dpytest.get_message()
+    assert sends[-1]["reference"].id == asked.id  # a reply to that message
+    embed = reply.embeds[0]
+    assert "[1]" in embed.description and "¶2" in embed.fields[0].value
+    assert_within_discord_limits(embed)
+    assert dpytest.verify().message().nothing()
+
+
+async def test_messages_without_a_mention_are_ignored(bot):
+    await dpytest.message("who is Li Bohu?")
+    assert dpytest.verify().message().nothing()
+
+
+async def test_messages_from_bots_are_ignored(bot):
+    member = dpytest.get_config().members[0]
+    member._user.bot = True
+    try:
+        await dpytest.message(mention(bot, "who is Li Bohu?"), member=member)
+    finally:
+        member._user.bot = False
+    assert dpytest.verify().message().nothing()
+
+
+async def test_direct_messages_are_questions(bot):
+    member = dpytest.get_config().members[0]
+    dm = await member.create_dm()
+    await dpytest.message("yang xiuling job title", channel=dm)
+    reply = dpytest.get_message()
+    assert "Deputy Secretary-General" in reply.embeds[0].description
+
+
+async def test_reply_to_an_answer_is_a_follow_up(bot):
+    await dpytest.message(mention(bot, "Who is Yang Xiuling?"))
+    answer = dpytest.get_message()
+    channel = answer.channel
+    member = dpytest.get_config().members[0]
+    data = factories.make_message_dict(channel, member, content="what did she say about Beijing?")
+    data["message_reference"] = {"message_id": answer.id, "channel_id": channel.id, "guild_id": channel.guild.id}
+    data["referenced_message"] = factories.dict_from_message(answer)
+    data["type"] = 19
+    backend.get_state().parse_message_create(data)
+    await dpytest.run_all_events()
+    follow_up = dpytest.get_message()
+    assert follow_up.embeds[0].title == "what did she say about Beijing?"
+    assert "Beijing" in follow_up.embeds[0].description
+    assert follow_up.embeds[0].fields[0].value.split("¶")[1][0] in "567"
+
+
+async def test_cooldown_answers_five_then_asks_to_wait(bot):
+    for _ in range(5):
+        await dpytest.message(mention(bot, "who is Li Bohu?"))
+        assert dpytest.get_message().embeds
+    await dpytest.message(mention(bot, "who is Li Bohu?"))
+    notice = dpytest.get_message()
+    assert notice.embeds == [] and "Please wait" in notice.content
+
+
+async def test_over_long_question_gets_a_clear_message(bot):
+    await dpytest.message(mention(bot, "why " * 2500))
+    notice = dpytest.get_message()
+    assert "characters long; please keep it under 1,000" in notice.content
+
+
+async def test_everyone_in_a_question_is_never_a_ping(bot, sends):
+    await dpytest.message(mention(bot, "@everyone who is Li Bohu? <@&123456789012345678>"))
+    reply = dpytest.get_message()
+    shown = (reply.content or "") + reply.embeds[0].title + reply.embeds[0].description
+    assert "@everyone" not in shown and "<@&" not in shown
+    assert sends[-1].get("allowed_mentions") is None  # so the client-wide AllowedMentions.none() applies
+
+
+async def test_off_topic_question_abstains_with_examples(bot):
+    await dpytest.message(mention(bot, "What's the best pizza topping?"))
+    embed = dpytest.get_message().embeds[0]
+    assert embed.fields == [] and "Who is Li Bohu?" in embed.description
+
+
+async def test_only_a_mention_gets_help(bot):
+    await dpytest.message(mention(bot, ""))
+    embed = dpytest.get_message().embeds[0]
+    assert embed.fields == [] and "Try:" in embed.description
+
+
+async def test_an_exception_in_the_handler_does_not_stop_the_bot(bot, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(bot.engine, "ask", broken)
+    await dpytest.message(mention(bot, "who is Li Bohu?"))
+    assert "something went wrong" in dpytest.get_message().content.lower()
+    monkeypatch.undo()
+    await dpytest.message(mention(bot, "who is Li Bohu?"))
+    assert dpytest.get_message().embeds[0].fields
+
+
+def test_no_pings_and_only_default_intents(engine, tmp_path):
+    from bot import create_bot
+
+    fresh = create_bot(engine.settings.model_copy(update={"data_dir": tmp_path}), engine)
+    assert fresh.allowed_mentions.to_dict() == {"parse": []} and fresh.allowed_mentions.replied_user is False
+    assert fresh.intents == discord.Intents.default() and not fresh.intents.message_content
+    assert not fresh.intents.members and not fresh.intents.presences
+    fresh.question_log.close()
