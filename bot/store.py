@@ -242,12 +242,22 @@ def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     manifest["index_version"] = index_version(manifest)
-    if previous and "calibration" in previous.manifest:
-        manifest["calibration"] = previous.manifest["calibration"]
+    if calibration := _previous_calibration(root, embedder):
+        manifest["calibration"] = calibration
 
     _write_version(root, manifest, passages, docs, index, bm25)
     return BuildReport(len(docs), manifest["counts"]["paragraphs"], len(passages), len(fresh),
                        time.perf_counter() - started, manifest["index_version"], kind)
+
+
+def _previous_calibration(root: Path, embedder) -> dict | None:
+    """Thresholds fitted for this model survive any rebuild, full or not, until recalibrated."""
+    try:
+        manifest = read_manifest(root)
+    except IndexStoreError:
+        return None
+    same_model = manifest["model"] == embedder.name and manifest["dimension"] == embedder.dimension
+    return manifest.get("calibration") if same_model else None
 
 
 def _write_version(root: Path, manifest: dict, passages: list[Passage], docs: Sequence[Document], index, bm25) -> None:

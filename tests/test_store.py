@@ -87,3 +87,11 @@ def test_unwritable_index_folder_is_one_line(built, embedder, monkeypatch):
     with pytest.raises(IndexStoreError, match=r"cannot write the index to .* \(Permission denied\)"):
         build(built, embedder, full=True)
     assert IndexStore.load(built.index_dir).version == before
+
+
+def test_calibration_survives_full_rebuilds(built, embedder):
+    from bot.store import write_calibration
+
+    write_calibration(built.index_dir, {"threshold": 0.5, "strong": 1.0, "calibrated": True})
+    build(built, embedder, full=True)
+    assert read_manifest(built.index_dir)["calibration"]["threshold"] == 0.5
