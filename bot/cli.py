@@ -192,6 +192,37 @@ def calibrate(in_scope: Annotated[list[Path], typer.Option("--in-scope", help="A
     out.print(f"Calibrated index {engine.version}: " + ", ".join(f"{k}={v}" for k, v in calibration.items()), markup=False)
 
 
+@app.command()
+def stats(days: Annotated[int, typer.Option(help="How many days back.")] = 7,
+          as_json: Annotated[bool, typer.Option("--json")] = False,
+          plot: Annotated[Optional[Path], typer.Option(help="Also draw questions per day and abstention rate to this PNG.")] = None):
+    """Questions per day, abstention rate, latency, top questions and gaps from the question log."""
+    from bot.questionlog import open_log, plot_stats
+
+    settings = get_settings()
+    log = open_log(settings)
+    log.prune(settings.log_retention_days)
+    result = log.stats(days)
+    log.close()
+    if plot:
+        plot_stats(result, plot)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    out.print(f"Last {days} days: {result.questions} questions, {result.abstention_rate:.0%} abstained, "
+              f"latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "
+              f"feedback 👍 {result.feedback['up']} 👎 {result.feedback['down']}")
+    for title, rows, columns in (("Per day", result.per_day, ("day", "questions", "abstained")),
+                                 ("Top questions", result.top_questions, ("count", "question")),
+                                 ("Gaps: unanswered or voted down", result.gaps, ("count", "question"))):
+        table = Table(*columns, title=title)
+        for row in rows:
+            table.add_row(*(str(row[c]) for c in columns))
+        out.print(table)
+    if plot:
+        out.print(f"Plot written to {plot}")
+
+
 def main() -> None:
     """Entry point: any operator error becomes one red line and a non-zero exit."""
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer
+from bot.settings import Settings
 
 # Each entry upgrades the schema by one version (PRAGMA user_version); never edit a released one.
 MIGRATIONS = [
@@ -161,3 +162,31 @@ class QuestionLog:
         """Waits for a query in another thread to finish: closing under it crashes the interpreter."""
         with self._lock:
             self._db.close()
+
+
+def open_log(settings: Settings) -> QuestionLog:
+    """The log in the configured data folder, shared by the bot and `forumbot stats`."""
+    salt = settings.log_salt.get_secret_value() if settings.log_salt else None
+    return QuestionLog(settings.data_dir / "questions.sqlite3", salt)
+
+
+def plot_stats(stats: Stats, path: Path) -> None:
+    """Questions per day (bars) and abstention rate (line), for operators who prefer a picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    days = [d["day"] for d in stats.per_day]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.bar(days, [d["questions"] for d in stats.per_day], color="#5865F2", label="questions")
+    ax.set_ylabel("questions per day")
+    ax.tick_params(axis="x", rotation=45)
+    rate = ax.twinx()
+    rate.plot(days, [d["abstained"] / d["questions"] for d in stats.per_day], color="#ED4245", marker="o", label="abstention rate")
+    rate.set_ylim(0, 1)
+    rate.set_ylabel("abstention rate")
+    ax.set_title(f"forumbot: last {stats.days} days ({stats.questions} questions)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands, tasks
 
-from bot.questionlog import QuestionLog
+from bot.questionlog import open_log
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger("forumbot")
@@ -28,8 +28,7 @@ class ForumBotMixin:
         super().__init__(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
                          allowed_mentions=discord.AllowedMentions.none(), help_command=None, **kwargs)
         self.settings, self.engine = settings, engine
-        self.question_log = QuestionLog(settings.data_dir / "questions.sqlite3",
-                                        settings.log_salt.get_secret_value() if settings.log_salt else None)
+        self.question_log = open_log(settings)
         self.model_slots = asyncio.Semaphore(settings.max_concurrency)
         self.asked: OrderedDict[int, str] = OrderedDict()
         self.tree.on_error = self._on_app_command_error

@@ -1,0 +1,65 @@
+import json
+import sqlite3
+
+from bot.answer import Answer, Citation, Kind
+from bot.questionlog import MIGRATIONS, QuestionLog, plot_stats
+
+DAY = 86400
+NOW = 1_790_000_000.0
+
+
+def answer(question, abstained=False, latency=10.0):
+    citations = () if abstained else (Citation(1, "doc", "T", 2, "q", "q text", 0.9),)
+    return Answer(question, "text", abstained, citations, latency, "v1", Kind.ABSTAINED if abstained else Kind.ANSWERED, 0.8)
+
+
+def test_schema_is_migrated_and_in_wal_mode(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    assert log.schema_version == len(MIGRATIONS)
+    log.close()
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reopened = QuestionLog(tmp_path / "q.sqlite3", salt="s")  # migrating again is a no-op
+    assert reopened.schema_version == len(MIGRATIONS)
+
+
+def test_rows_hold_a_salted_hash_never_the_user_id(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3")
+    row_id = log.record(answer("Who is Li Bohu?"), user_id=123456789012345678, guild_id=1, channel_id=2)
+    row = log.row(row_id)
+    assert row["user_hash"] != "123456789012345678" and "123456789012345678" not in json.dumps(row)
+    assert row["paragraphs"] == "[2]" and row["guild_id"] == 1 and row["feedback"] is None
+    assert (tmp_path / "salt").exists()
+    assert QuestionLog(tmp_path / "q.sqlite3").user_hash(123456789012345678) == row["user_hash"]  # stable salt
+
+
+def test_feedback_lands_on_its_row_and_pruning_removes_old_rows(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    old = log.record(answer("old question"), 1, asked_at=NOW - 100 * DAY)
+    new = log.record(answer("new question"), 1, asked_at=NOW)
+    assert log.set_feedback(new, -1) and log.row(new)["feedback"] == -1 and log.row(old)["feedback"] is None
+    assert log.prune(retention_days=90, now=NOW) == 1
+    assert log.row(old) is None and log.row(new) is not None
+
+
+def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    for i in range(3):
+        log.record(answer("Who is Li Bohu?", latency=10 + i), 1, asked_at=NOW - DAY)
+    for _ in range(2):
+        log.record(answer("How many people attended?", abstained=True, latency=20), 2, asked_at=NOW)
+    disliked = log.record(answer("What was released?"), 3, asked_at=NOW)
+    log.set_feedback(disliked, -1)
+    log.record(answer("ancient"), 1, asked_at=NOW - 30 * DAY)
+    stats = log.stats(days=7, now=NOW)
+    data = stats.to_dict()
+    assert set(data) == {"days", "questions", "per_day", "abstention_rate", "latency_p50_ms", "latency_p95_ms",
+                         "top_questions", "gaps", "feedback"}
+    assert stats.questions == 6 and len(stats.per_day) == 2
+    assert stats.abstention_rate == round(2 / 6, 4)
+    assert stats.top_questions[0] == {"question": "Who is Li Bohu?", "count": 3}
+    assert stats.gaps == [{"question": "How many people attended?", "count": 2}, {"question": "What was released?", "count": 1}]
+    assert stats.feedback == {"up": 0, "down": 1}
+    assert 10 <= stats.latency_p50_ms <= 20 and stats.latency_p95_ms == 20
+    plot_stats(stats, tmp_path / "stats.png")
+    assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"
