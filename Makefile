@@ -41,3 +41,7 @@ eval: $(STAMP) $(INDEX)
 
 clean:
 	rm -rf index/current index/versions index/.build-* .pytest_cache
+
+# Speed and memory as ratios against the bare model; writes benchmarks/RESULTS.md (the 1M-vector HNSW run takes minutes).
+bench: $(STAMP) $(INDEX)
+	$(PY) benchmarks/run.py

@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
-    calibration_files: list[Path] = [Path("benchmarks/questions/calibration.jsonl")]
 
     # Model and index.
     model: str = DEFAULT_MODEL  # any sentence-transformers name or path

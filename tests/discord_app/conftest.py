@@ -11,9 +11,8 @@ import pytest_asyncio
 from bot import create_bot
 
 
-@pytest_asyncio.fixture
-async def bot(engine, tmp_path):
-    settings = engine.settings.model_copy(update={"data_dir": tmp_path / "data", "cooldown_rate": 5,
+async def started_bot(engine, data_dir):
+    settings = engine.settings.model_copy(update={"data_dir": data_dir, "cooldown_rate": 5,
                                                   "cooldown_seconds": 30.0, "admin_user_ids": [4242]})
     bot = create_bot(settings, engine)
     # dpytest builds its guild from member events, which discord.py only caches with the members intent.
@@ -25,10 +24,33 @@ async def bot(engine, tmp_path):
     allowed_mentions = bot.allowed_mentions
     dpytest.configure(bot, members=3)
     bot.allowed_mentions = allowed_mentions  # dpytest's fake state starts without the client's setting
-    yield bot
+    return bot
+
+
+async def stopped(bot):
     await dpytest.empty_queue()
     bot.prune_log.cancel()
     bot.question_log.close()
+
+
+@pytest_asyncio.fixture
+async def bot(engine, tmp_path):
+    """The bot around the shared engine: for tests that only ask."""
+    bot = await started_bot(engine, tmp_path / "data")
+    yield bot
+    await stopped(bot)
+
+
+@pytest_asyncio.fixture
+async def private_bot(settings_for, embedder, tmp_path):
+    """A bot with an engine and index of its own: for tests that rebuild, reload or delete the index."""
+    from bot.engine import Engine
+
+    engine = Engine(settings_for("private"), embedder)
+    engine.rebuild()
+    bot = await started_bot(engine, tmp_path / "data")
+    yield bot
+    await stopped(bot)
 
 
 @pytest.fixture

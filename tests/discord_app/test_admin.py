@@ -31,7 +31,8 @@ async def test_manage_server_or_listed_ids_are_admins(bot):
         assert "embed" in inter.response.send_message.await_args.kwargs
 
 
-async def test_reindex_edits_progress_and_swaps_in_the_new_version(bot):
+async def test_reindex_edits_progress_and_swaps_in_the_new_version(private_bot):
+    bot = private_bot
     cog = bot.get_cog("Admin")
     corpus = bot.engine.settings.corpus_dir
     (corpus / "extra.md").write_text("Extra notes\n\nThe forum had a robotics exhibition.", encoding="utf-8")
@@ -48,10 +49,10 @@ async def test_reindex_edits_progress_and_swaps_in_the_new_version(bot):
     user = interaction(user_id=31)
     await ask.ask.callback(ask, user, "Who is Li Bohu?")
     assert bot.engine.version in user.followup.send.await_args.kwargs["embed"].footer.text
-    bot.engine.rebuild()  # leave the shared engine's index without the extra file
 
 
-async def test_failed_reindex_is_reported_and_the_old_index_keeps_serving(bot):
+async def test_failed_reindex_is_reported_and_the_old_index_keeps_serving(private_bot):
+    bot = private_bot
     cog = bot.get_cog("Admin")
     corpus = bot.engine.settings.corpus_dir
     (corpus / "empty.txt").write_text("", encoding="utf-8")
@@ -73,7 +74,8 @@ def build_behind_the_bots_back(bot) -> str:
                        sentences_per_passage=settings.chunk_sentences, hnsw_threshold=settings.hnsw_threshold).index_version
 
 
-async def test_reload_loads_what_the_cli_built(bot):
+async def test_reload_loads_what_the_cli_built(private_bot):
+    bot = private_bot
     new = build_behind_the_bots_back(bot)
     assert bot.engine.version != new
     inter = interaction(user_id=4242)
@@ -82,7 +84,8 @@ async def test_reload_loads_what_the_cli_built(bot):
     assert bot.engine.version == new
 
 
-async def test_sighup_reloads_too(bot):
+async def test_sighup_reloads_too(private_bot):
+    bot = private_bot
     assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, None)  # the bot's handler, not termination
     new = build_behind_the_bots_back(bot)
     os.kill(os.getpid(), signal.SIGHUP)
@@ -93,7 +96,8 @@ async def test_sighup_reloads_too(bot):
     assert bot.engine.version == new and bot.engine.ask("Who is Li Bohu?").citations[0].paragraph == 2
 
 
-async def test_failed_reload_keeps_serving(bot):
+async def test_failed_reload_keeps_serving(private_bot):
+    bot = private_bot
     old = bot.engine.version
     manifest = bot.engine.settings.index_dir / "current" / "manifest.json"
     saved = manifest.read_bytes()

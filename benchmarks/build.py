@@ -1,0 +1,68 @@
+"""Build throughput: `forumbot index build` on a synthetic corpus vs bare `model.encode` of the same passages.
+
+Run: python benchmarks/build.py   (writes benchmarks/out/build.json)
+"""
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import ROOT, current_rss_mb, peak_rss_mb, save  # noqa: E402
+from bot.corpus import load_corpus  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.settings import get_settings  # noqa: E402
+from bot.text import WORD  # noqa: E402
+
+DOCUMENTS, PARAGRAPHS, SENTENCES = 100, 34, 2  # 2 sentences -> 3 passages: ~10,200 passages
+
+
+def synthetic_corpus(folder: Path, seed: int = 7) -> None:
+    """Documents of sentences drawn from the article's own words, so token lengths are realistic."""
+    words = WORD.findall((ROOT / "corpus" / "zgc-forum-2020-industrial-internet.txt").read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(12, 30))).capitalize() + "."
+
+    for d in range(DOCUMENTS):
+        paragraphs = [" ".join(sentence() for _ in range(SENTENCES)) for _ in range(PARAGRAPHS)]
+        (folder / f"doc{d:03d}.txt").write_text(f"Synthetic document {d}\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+
+
+def main() -> dict:
+    work = Path(tempfile.mkdtemp())
+    (work / "corpus").mkdir()
+    synthetic_corpus(work / "corpus")
+    settings = get_settings().model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index"})
+    engine = Engine(settings)
+    engine.embedder.encode(["warm up"])
+    rss_before = current_rss_mb()
+
+    report = engine.rebuild(full=True)
+    build_peak = peak_rss_mb()
+    texts = [p.text for p in engine.store.passages]
+    started = time.perf_counter()
+    engine.embedder.model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    bare_seconds = time.perf_counter() - started
+
+    build_rate, bare_rate = report.passages / report.seconds, len(texts) / bare_seconds
+    docs = load_corpus(settings.corpus_dir)
+    return save("build", {
+        "documents": len(docs), "passages": report.passages, "build_seconds": round(report.seconds, 2),
+        "bare_encode_seconds": round(bare_seconds, 2), "build_passages_per_s": round(build_rate, 1),
+        "bare_passages_per_s": round(bare_rate, 1), "rate_ratio": round(build_rate / bare_rate, 3),
+        "rss_before_build_mb": rss_before, "peak_rss_during_build_mb": build_peak,
+        "vectors_mb": round(report.passages * engine.embedder.dimension * 4 / 2**20, 1),
+        "target": "rate_ratio >= 0.9",
+    })
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(main(), indent=2))

@@ -1,0 +1,104 @@
+"""Load through the Discord layer: many users ask at once through the bot's message handler.
+
+Every question must end one of two ways, answered or told to wait by the cooldown, exactly once,
+while a timer measures how late the event loop runs (the gateway heartbeat lives on that loop).
+Run: python benchmarks/load.py   (writes benchmarks/out/load.json)
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import MagicMock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import discord  # noqa: E402
+
+from benchmarks.common import dev_questions, percentiles, save  # noqa: E402
+
+LAG_TICK = 0.005
+
+
+def direct_message(user_id: int, content: str, replies: list) -> MagicMock:
+    """A DM as discord.py delivers it (every DM is a question), whose reply is recorded."""
+    message = MagicMock(spec=discord.Message)
+    message.author = MagicMock(spec=discord.User, id=user_id, bot=False)
+    message.guild, message.reference, message.mentions, message.content = None, None, [], content
+    message.channel = MagicMock(spec=discord.DMChannel, id=10_000 + user_id)
+    message.created = time.perf_counter()
+
+    async def reply(content=None, **kwargs):
+        replies.append((message, content, kwargs, time.perf_counter()))
+        return SimpleNamespace(id=len(replies))  # the bot reads only the sent message's id
+
+    message.reply = reply  # a plain coroutine: AsyncMock's bookkeeping would dominate the measured loop time
+    return message
+
+
+async def measure_lag(stop: asyncio.Event, lags: list[float]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        await asyncio.sleep(LAG_TICK)
+        lags.append(time.perf_counter() - started - LAG_TICK)
+
+
+async def run_load(bot, users: int, per_user: int, questions: list[str]) -> dict:
+    """Send users × per_user messages at once through the Ask cog; return what happened to each."""
+    cog = bot.get_cog("Ask")
+    replies: list = []
+    # Each text is unique (a user tag appended), so every answer really runs the model: no cache hits.
+    messages = [direct_message(u + 1, f"{questions[(u * per_user + i) % len(questions)]} (from user {u + 1})", replies)
+                for u in range(users) for i in range(per_user)]
+    lags: list[float] = []
+    stop = asyncio.Event()
+    lag_task = asyncio.create_task(measure_lag(stop, lags))
+    started = time.perf_counter()
+    for m in messages:
+        m.created = time.perf_counter()
+    await asyncio.gather(*(cog.on_message(m) for m in messages))
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await lag_task
+    per_message = {id(m): 0 for m in messages}
+    answered = waited = 0
+    for message, content, kwargs, _ in replies:
+        per_message[id(message)] += 1
+        if "embed" in kwargs:
+            answered += 1
+        elif content and "Please wait" in content:
+            waited += 1
+    return {
+        "questions": len(messages), "users": users, "answered": answered, "told_to_wait": waited,
+        "lost": sum(1 for n in per_message.values() if n == 0),
+        "answered_twice": sum(1 for n in per_message.values() if n > 1),
+        "time_to_reply": percentiles([at - m.created for m, _, _, at in replies]),
+        "max_loop_lag_ms": round(max(lags) * 1000, 2) if lags else 0.0,
+        "seconds": round(elapsed, 2),
+    }
+
+
+async def main() -> dict:
+    from bot import create_bot
+    from bot.engine import Engine
+    from bot.settings import get_settings
+
+    settings = get_settings().model_copy(update={"data_dir": Path(tempfile.mkdtemp())})
+    bot = create_bot(settings, Engine.load(settings))
+    bot._connection.user = MagicMock(spec=discord.ClientUser, id=1)
+    await bot._async_setup_hook()
+    await bot.setup_hook()
+    result = await run_load(bot, users=50, per_user=10, questions=dev_questions())
+    result.update(max_concurrency=settings.max_concurrency, cooldown=f"{settings.cooldown_rate} per {settings.cooldown_seconds:.0f} s",
+                  target="every question answered or told to wait exactly once; max loop lag < 100 ms")
+    bot.prune_log.cancel()
+    return save("load", result)
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(asyncio.run(main()), indent=2))
