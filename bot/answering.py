@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from bot.answer import Answer, Citation, Kind
 from bot.chunking import sentence_spans
@@ -41,9 +41,6 @@ class Calibration:
     def from_manifest(cls, manifest: dict) -> Calibration:
         stored = manifest.get("calibration") or {}
         return cls(**{k: stored[k] for k in ("threshold", "strong", "calibrated") if k in stored})
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def idf_weights(documents: dict[str, DocumentRecord]) -> dict[str, float]:

@@ -21,7 +21,6 @@ app.add_typer(index_app, name="index")
 out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-SHARED_EVAL = Path("../shared/eval")
 OWN_QUESTIONS = Path("benchmarks/questions")
 
 
@@ -150,10 +149,6 @@ def sync(guild: Annotated[Optional[int], typer.Option(help="Sync to one server (
 
     count = sync_commands(get_settings(), guild, load_engine)
     out.print(f"Synced {count} slash commands {'to server ' + str(guild) if guild else 'globally (may take up to an hour)'}.")
-
-
-def _default_files(name: str, *fallbacks: Path) -> list[Path]:
-    return [p for p in (SHARED_EVAL / name, *fallbacks) if p.exists()]
 
 
 @app.command("eval")

@@ -47,7 +47,6 @@ class Embedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = Lock()
-        self.cache_hits = 0
 
     @property
     def multilingual(self) -> bool:
@@ -70,7 +69,6 @@ class Embedder:
         with self._lock:
             if (cached := self._cache.get(text)) is not None:
                 self._cache.move_to_end(text)
-                self.cache_hits += 1
                 return cached
         vector = self.encode([text])[0]
         vector.setflags(write=False)

@@ -21,7 +21,6 @@ class Hit:
     passage: Passage
     score: float  # fused
     dense: float  # cosine similarity
-    keyword: float  # BM25 scaled to [0, 1] by the query's best BM25 score
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,6 @@ def retrieve(store: IndexStore, query_vector: np.ndarray, query: str, keyword_we
     hits = []
     for i in cosine.keys() | keyword.keys():
         dense = cosine[i] if i in cosine else float(store.vectors.reconstruct(i) @ query_vector)
-        hits.append(Hit(store.passages[i], dense + keyword_weight * keyword.get(i, 0.0), dense, keyword.get(i, 0.0)))
+        hits.append(Hit(store.passages[i], dense + keyword_weight * keyword.get(i, 0.0), dense))
     hits.sort(key=lambda h: -h.score)
     return Retrieval(terms, tuple(hits))

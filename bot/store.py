@@ -176,16 +176,13 @@ def _prune_versions(root: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-ProgressFn = Callable[[int], None]
-
-
 def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per_passage: int,
                 hnsw_threshold: int, full: bool = False, on_total: Callable[[int], None] | None = None,
-                on_progress: ProgressFn | None = None) -> BuildReport:
+                on_progress: Callable[[int], None] | None = None) -> BuildReport:
     """Chunk, embed (reusing unchanged documents' vectors) and write a new index version atomically."""
     import bm25s
 
-    from bot.chunking import chunk_paragraph
+    from bot.chunking import chunk_documents
     from bot.text import content_terms
 
     started = time.perf_counter()
@@ -211,8 +208,7 @@ def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per
             reused += doc_passages
             reused_vectors.append(doc_vectors)
         else:
-            fresh += [p for n, text in enumerate(doc.paragraphs, 1)
-                      for p in chunk_paragraph(doc.id, n, text, sentences_per_passage, embedder.count_tokens, embedder.max_tokens)]
+            fresh += chunk_documents([doc], sentences_per_passage, embedder.count_tokens, embedder.max_tokens)
     passages = reused + fresh
 
     index, kind = _empty_faiss_index(embedder.dimension, len(passages), hnsw_threshold)

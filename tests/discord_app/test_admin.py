@@ -31,17 +31,18 @@ async def test_manage_server_or_listed_ids_are_admins(bot):
         assert "embed" in inter.response.send_message.await_args.kwargs
 
 
-async def test_reindex_edits_progress_and_swaps_in_the_new_version(private_bot):
-    bot = private_bot
-    cog = bot.get_cog("Admin")
-    corpus = bot.engine.settings.corpus_dir
-    (corpus / "extra.md").write_text("Extra notes\n\nThe forum had a robotics exhibition.", encoding="utf-8")
+async def reindex_after_adding(bot, name: str, text: str):
+    """An admin runs /reindex after a corpus file was added; returns the old version and the interaction."""
+    (bot.engine.settings.corpus_dir / name).write_text(text, encoding="utf-8")
     old = bot.engine.version
     inter = interaction(user_id=4242)
-    try:
-        await cog.reindex.callback(cog, inter)
-    finally:
-        (corpus / "extra.md").unlink()
+    await bot.get_cog("Admin").reindex.callback(bot.get_cog("Admin"), inter)
+    return old, inter
+
+
+async def test_reindex_edits_progress_and_swaps_in_the_new_version(private_bot):
+    bot = private_bot
+    old, inter = await reindex_after_adding(bot, "extra.md", "Extra notes\n\nThe forum had a robotics exhibition.")
     assert "Rebuilding" in inter.response.send_message.await_args.args[0]
     final = inter.edit_original_response.await_args.kwargs["content"]
     assert bot.engine.version != old and f"Index {bot.engine.version} is live" in final
@@ -53,15 +54,7 @@ async def test_reindex_edits_progress_and_swaps_in_the_new_version(private_bot):
 
 async def test_failed_reindex_is_reported_and_the_old_index_keeps_serving(private_bot):
     bot = private_bot
-    cog = bot.get_cog("Admin")
-    corpus = bot.engine.settings.corpus_dir
-    (corpus / "empty.txt").write_text("", encoding="utf-8")
-    old = bot.engine.version
-    inter = interaction(user_id=4242)
-    try:
-        await cog.reindex.callback(cog, inter)
-    finally:
-        (corpus / "empty.txt").unlink()
+    old, inter = await reindex_after_adding(bot, "empty.txt", "")
     final = inter.edit_original_response.await_args.kwargs["content"]
     assert final.startswith("Rebuild failed:") and "empty.txt" in final and old in final
     assert bot.engine.version == old and bot.engine.ask("Who is Li Bohu?").citations[0].paragraph == 2
