@@ -9,6 +9,7 @@ from bot.answer import Answer, Kind
 TITLE, DESCRIPTION, FIELD_VALUE, FOOTER, EMBED_TOTAL, CONTENT = 256, 4096, 1024, 2048, 6000, 2000
 # Our own, lower caps: a short answer reads better, and the total stays far below 6000.
 ANSWER_CHARS, FOOTER_CHARS = 1500, 200
+SOURCE_QUOTE_CHARS = 150  # a source line points at the passage; "Show ¶n" shows all of it
 COLOURS = {Kind.ANSWERED: discord.Colour.blurple(), Kind.ABSTAINED: discord.Colour.light_grey(),
            Kind.HELP: discord.Colour.green(), Kind.LANGUAGE: discord.Colour.light_grey()}
 
@@ -30,7 +31,7 @@ def citation_lines(answer: Answer) -> str:
     """One line per citation, `[1] ¶5 — "quote…"`, quotes shortened so the field fits."""
     if not answer.citations:
         return ""
-    budget = FIELD_VALUE // len(answer.citations) - 40
+    budget = min(SOURCE_QUOTE_CHARS, FIELD_VALUE // len(answer.citations) - 40)
     lines = []
     for c in answer.citations:
         doc = f"{c.doc} " if len({x.doc for x in answer.citations}) > 1 else ""
