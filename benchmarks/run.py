@@ -56,13 +56,17 @@ def report(results: dict, env: dict) -> str:
             ("`forumbot index info`", f"{st['index_info_s']} s, imports {st['index_info_imports']}", "no torch"),
         ]),
         "## 5. Flat vs HNSW (synthetic unit vectors, dimension 384)",
+        "Clustered vectors stand in for sentence embeddings (100 points per topic centre); uniform random "
+        "vectors are the worst case for any approximate index and are shown once for contrast.",
         table([row for run in hn["runs"] for row in (
-            (f"{run['vectors']:,} vectors: HNSW recall@10", run["hnsw_recall_at_10"], ""),
-            (f"{run['vectors']:,}: query p50 flat / HNSW", f"{run['flat_query']['p50_ms']} / {run['hnsw_query']['p50_ms']} ms", ""),
-            (f"{run['vectors']:,}: memory flat / HNSW", f"{run['flat_memory_mb']} / {run['hnsw_memory_mb']} MB", ""),
-            (f"{run['vectors']:,}: build flat / HNSW", f"{run['flat_build_s']} / {run['hnsw_build_s']} s", ""),
+            (f"{run['vectors']:,} {run['data']}: HNSW recall@10", run["hnsw_recall_at_10"], ""),
+            (f"{run['vectors']:,} {run['data']}: query p50 flat / HNSW", f"{run['flat_query']['p50_ms']} / {run['hnsw_query']['p50_ms']} ms", ""),
+            (f"{run['vectors']:,} {run['data']}: memory flat / HNSW", f"{run['flat_memory_mb']} / {run['hnsw_memory_mb']} MB", ""),
+            (f"{run['vectors']:,} {run['data']}: build flat / HNSW", f"{run['flat_build_s']} / {run['hnsw_build_s']} s", ""),
         )]),
-        f"HNSW parameters: {hn['runs'][0]['hnsw_params']}.",
+        f"HNSW parameters: {hn['runs'][0]['hnsw_params']}. efSearch sweep (recall@10, query p50 ms): "
+        + "; ".join(f"{run['vectors']:,} {run['data']}: " + ", ".join(f"ef={ef} {v['recall_at_10']} / {v['query_p50_ms']}"
+                                                             for ef, v in run["ef_search_sweep"].items()) for run in hn["runs"]) + ".",
     ]
     return "\n\n".join(parts) + "\n"
 
