@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import ROOT, current_rss_mb, peak_rss_mb, save  # noqa: E402
+from bot.chunking import chunk_documents  # noqa: E402
 from bot.corpus import load_corpus  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
@@ -40,23 +41,26 @@ def main() -> dict:
     synthetic_corpus(work / "corpus")
     settings = get_settings().model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index"})
     engine = Engine(settings)
-    engine.embedder.encode(["warm up"])
+    texts = [p.text for doc in load_corpus(settings.corpus_dir) for p in
+             chunk_documents([doc], settings.chunk_sentences, engine.embedder.count_tokens, engine.embedder.max_tokens)]
     rss_before = current_rss_mb()
 
-    report = engine.rebuild(full=True)
-    build_peak = peak_rss_mb()
-    texts = [p.text for p in engine.store.passages]
+    # The bare model first: its peak is the model's own working set (attention over the longest batch).
     started = time.perf_counter()
     engine.embedder.model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
     bare_seconds = time.perf_counter() - started
+    bare_peak = peak_rss_mb()
+
+    report = engine.rebuild(full=True)
+    build_peak = peak_rss_mb()
+    assert report.passages == len(texts)
 
     build_rate, bare_rate = report.passages / report.seconds, len(texts) / bare_seconds
-    docs = load_corpus(settings.corpus_dir)
     return save("build", {
-        "documents": len(docs), "passages": report.passages, "build_seconds": round(report.seconds, 2),
+        "documents": report.documents, "passages": report.passages, "build_seconds": round(report.seconds, 2),
         "bare_encode_seconds": round(bare_seconds, 2), "build_passages_per_s": round(build_rate, 1),
         "bare_passages_per_s": round(bare_rate, 1), "rate_ratio": round(build_rate / bare_rate, 3),
-        "rss_before_build_mb": rss_before, "peak_rss_during_build_mb": build_peak,
+        "rss_before_mb": rss_before, "peak_rss_after_bare_encode_mb": bare_peak, "peak_rss_after_build_mb": build_peak,
         "vectors_mb": round(report.passages * engine.embedder.dimension * 4 / 2**20, 1),
         "target": "rate_ratio >= 0.9",
     })

@@ -209,6 +209,8 @@ def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per
             reused_vectors.append(doc_vectors)
         else:
             fresh += chunk_documents([doc], sentences_per_passage, embedder.count_tokens, embedder.max_tokens)
+    # Length-sorted batches pad least: sentence-transformers sorts within a call, so sort across calls too.
+    fresh.sort(key=lambda p: len(p.text))
     passages = reused + fresh
 
     index, kind = _empty_faiss_index(embedder.dimension, len(passages), hnsw_threshold)
