@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer import Answer, Citation, Kind
 from bot.chunking import sentence_spans
@@ -228,6 +228,4 @@ class Answerer:
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
 
     def _abstain(self, question: str, confidence: float) -> Answer:
-        answer = self.reply(question, Kind.ABSTAINED)
-        return Answer(answer.question, answer.answer, True, (), index_version=answer.index_version,
-                      kind=Kind.ABSTAINED, top_score=round(confidence, 4))
+        return replace(self.reply(question, Kind.ABSTAINED), top_score=round(confidence, 4))

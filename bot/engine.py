@@ -10,7 +10,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
@@ -87,11 +87,15 @@ class Engine:
         write_calibration(self.settings.index_dir, calibration)
         self.reload()
 
-    @property
-    def store(self) -> IndexStore:
+    def _current(self) -> Loaded:
+        """The index version in use (loaded on first need); a question reads it once and keeps it."""
         if self._loaded is None:
             self.reload()
-        return self._loaded.store
+        return self._loaded
+
+    @property
+    def store(self) -> IndexStore:
+        return self._current().store
 
     @property
     def version(self) -> str:
@@ -101,10 +105,8 @@ class Engine:
     def ask(self, question: str, context: str | None = None) -> Answer:
         """Answer one question; `context` is the earlier question of a follow-up conversation."""
         started = time.perf_counter()
-        loaded = self._loaded or self._prepare(self.store)  # one version for the whole question
-        answer = self._answer(loaded, clean_question(question), clean_question(context or ""))
-        return Answer(answer.question, answer.answer, answer.abstained, answer.citations,
-                      (time.perf_counter() - started) * 1000, answer.index_version, answer.kind, answer.top_score)
+        answer = self._answer(self._current(), clean_question(question), clean_question(context or ""))
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def _retrieve(self, loaded: Loaded, question: str, context: str = ""):
         query = normalise_query(f"{context} {question}" if context else question, loaded.store.vocabulary)
@@ -112,7 +114,7 @@ class Engine:
 
     def assess(self, question: str) -> tuple[float, bool]:
         """(confidence, abstains whatever the threshold): what calibration fits the threshold on."""
-        loaded = self._loaded or self._prepare(self.store)
+        loaded = self._current()
         question = clean_question(question)
         retrieval = self._retrieve(loaded, question)
         unconditional = loaded.answerer.answer(question, retrieval, non_english=False, threshold=float("-inf"))
