@@ -81,6 +81,8 @@ class Ask(commands.Cog):
         if not (message.guild is None or mentioned or context):
             return
         question = question_from_message(message.content, self.bot.user.id)
+        if not question and not (mentioned or message.guild is None):
+            return  # a follow-up whose text Discord withheld (no message-content intent): not addressed to us
         notice = self.check_limits(question, message.author.id)
         if notice:
             await message.reply(notice)

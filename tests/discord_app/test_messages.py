@@ -111,3 +111,17 @@ def test_no_pings_and_only_default_intents(engine, tmp_path):
     assert fresh.intents == discord.Intents.default() and not fresh.intents.message_content
     assert not fresh.intents.members and not fresh.intents.presences
     fresh.question_log.close()
+
+
+async def test_follow_up_without_content_is_ignored(bot):
+    """Without the message-content intent, a reply that doesn't ping the bot arrives empty: stay quiet."""
+    await dpytest.message(mention(bot, "Who is Yang Xiuling?"))
+    answer = dpytest.get_message()
+    channel = answer.channel
+    data = factories.make_message_dict(channel, dpytest.get_config().members[0], content="")
+    data["message_reference"] = {"message_id": answer.id, "channel_id": channel.id, "guild_id": channel.guild.id}
+    data["referenced_message"] = factories.dict_from_message(answer)
+    data["type"] = 19
+    backend.get_state().parse_message_create(data)
+    await dpytest.run_all_events()
+    assert dpytest.verify().message().nothing()
