@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.answer import Answer, Citation, Kind
@@ -102,6 +103,7 @@ def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int)
     return best
 
 
+SPAN_SPECIFICITY_WEIGHT = 0.5  # of rare-term coverage when choosing the span; 0.25-1.0 all give the same spans
 SHORT_SENTENCE = 100  # characters; a sentence this short rarely carries the whole fact
 _ANAPHOR = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her|The report)\b")
 
@@ -120,14 +122,21 @@ def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[in
     return start, end
 
 
-def select_span(hits: list[Hit], paragraph: str, terms: tuple[str, ...], limit: int) -> tuple[int, int]:
-    """The best-scoring passage of the paragraph, narrowed to its best sentence or clauses when too long,
-    widened by a neighbour sentence when it cannot stand alone."""
-    best = hits[0].passage
+def select_span(hits: list[Hit], paragraph: str, terms: tuple[str, ...], limit: int,
+                specificity: Callable[[str], float]) -> tuple[int, int]:
+    """The paragraph's passage that scores best and covers the question's rarest terms, narrowed to its best
+    sentence or clauses when too long, widened by a neighbour sentence when it cannot stand alone.
+
+    Retrieval ranks paragraphs; inside one, a sentence that repeats the article's common words ("smart
+    industrial Internet") should not beat the one holding the specific term asked about ("user-centric")."""
+    def rank(hit: Hit) -> float:
+        return hit.score + SPAN_SPECIFICITY_WEIGHT * specificity(hit.passage.text)
+
+    best = max(hits, key=rank).passage
     if best.end - best.start <= limit:
         return with_neighbour(paragraph, best.start, best.end, limit)
     inside = [h for h in hits if best.start <= h.passage.start and h.passage.end <= best.end and h.passage != best]
-    narrowest = max(inside, key=lambda h: h.score).passage if inside else best
+    narrowest = max(inside, key=rank).passage if inside else best
     start, end = narrowest.start, narrowest.end
     if end - start <= limit:
         return with_neighbour(paragraph, start, end, limit)
@@ -212,7 +221,8 @@ class Answerer:
             passage = group[0].passage
             doc = self.store.documents[passage.doc]
             paragraph = doc.paragraphs[passage.paragraph - 1]
-            start, end = select_span(group, paragraph, retrieval.terms, self.max_answer_chars)
+            start, end = select_span(group, paragraph, retrieval.terms, self.max_answer_chars,
+                                     lambda text: coverage(retrieval.terms, set(content_terms(text)), self.idf, self.unseen_idf))
             first_span = first_span if citations else (start, end)
             citations.append(Citation(len(citations) + 1, doc.id, doc.title, passage.paragraph,
                                       paragraph[start:end], paragraph, round(group[0].score, 4)))
