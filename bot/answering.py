@@ -13,7 +13,7 @@ from bot.answer import Answer, Citation, Kind
 from bot.chunking import sentence_spans
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import WORD, content_terms, stem
+from bot.text import WORD, content_terms, stem, term_set
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
@@ -85,15 +85,17 @@ def _has_date(text: str) -> bool:
 def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int) -> tuple[int, int]:
     """The run of clauses within [start, end) of at most `limit` characters that holds most question terms."""
     cuts = [start] + [start + m.end() for m in re.finditer(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )", text[start:end])] + [end]
+    clause_terms = [term_set(text[a:b]) & terms for a, b in zip(cuts, cuts[1:])]  # cuts fall between words
     best, best_score = (start, start), -1.0
     for i in range(len(cuts) - 1):
+        found: set[str] = set()
         for j in range(i + 1, len(cuts)):
             s, e = cuts[i], cuts[j]
             while e > s and text[e - 1] in " ,;:":
                 e -= 1
             if e - s > limit:
                 break
-            found = set(content_terms(text[s:e])) & terms
+            found |= clause_terms[j - 1]
             score = len(found) + (e - s) / (10 * limit) - 0.01 * i  # terms first, then fuller, then earlier
             if score > best_score:
                 best, best_score = (s, e), score
@@ -222,7 +224,7 @@ class Answerer:
             doc = self.store.documents[passage.doc]
             paragraph = doc.paragraphs[passage.paragraph - 1]
             start, end = select_span(group, paragraph, retrieval.terms, self.max_answer_chars,
-                                     lambda text: coverage(retrieval.terms, set(content_terms(text)), self.idf, self.unseen_idf))
+                                     lambda text: coverage(retrieval.terms, term_set(text), self.idf, self.unseen_idf))
             first_span = first_span if citations else (start, end)
             citations.append(Citation(len(citations) + 1, doc.id, doc.title, passage.paragraph,
                                       paragraph[start:end], paragraph, round(group[0].score, 4)))

@@ -27,12 +27,18 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words, possessive 's dropped."""
-    return [re.sub(r"['’]s$", "", w) for w in WORD.findall(text.lower())]
+    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in WORD.findall(text.lower())]
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed words that carry topic: what BM25 indexes and what overlap scores count."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=8192)
+def term_set(text: str) -> frozenset[str]:
+    """content_terms of a passage, cached: the same passages come up question after question."""
+    return frozenset(content_terms(text))
 
 
 def normalise_query(question: str, vocabulary: frozenset[str]) -> str:
