@@ -60,16 +60,18 @@ async def test_failed_reindex_is_reported_and_the_old_index_keeps_serving(privat
     assert bot.engine.version == old and bot.engine.ask("Who is Li Bohu?").citations[0].paragraph == 2
 
 
-def build_behind_the_bots_back(bot) -> str:
-    """What `forumbot index build` does in another process: a new version on disk, not yet served."""
+def build_behind_the_bots_back(bot, name: str) -> str:
+    """An operator adds a document and runs `forumbot index build` in another process: a new version
+    on disk, not yet served. (New content, so the version differs even within the same second.)"""
     settings = bot.engine.settings
+    (settings.corpus_dir / f"{name}.md").write_text(f"{name}\n\nA paragraph about {name}.", encoding="utf-8")
     return build_index(load_corpus(settings.corpus_dir), bot.engine.embedder, settings.index_dir, full=True,
                        sentences_per_passage=settings.chunk_sentences, hnsw_threshold=settings.hnsw_threshold).index_version
 
 
 async def test_reload_loads_what_the_cli_built(private_bot):
     bot = private_bot
-    new = build_behind_the_bots_back(bot)
+    new = build_behind_the_bots_back(bot, "reloaded")
     assert bot.engine.version != new
     inter = interaction(user_id=4242)
     await bot.get_cog("Admin").reload.callback(bot.get_cog("Admin"), inter)
@@ -80,7 +82,7 @@ async def test_reload_loads_what_the_cli_built(private_bot):
 async def test_sighup_reloads_too(private_bot):
     bot = private_bot
     assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, None)  # the bot's handler, not termination
-    new = build_behind_the_bots_back(bot)
+    new = build_behind_the_bots_back(bot, "hangup")
     os.kill(os.getpid(), signal.SIGHUP)
     for _ in range(50):
         await asyncio.sleep(0.05)
