@@ -19,15 +19,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Reply:
-    """What to send back: a notice (content) or an answer (embed + buttons)."""
+    """An answer to send (embed + buttons) and the question to remember for follow-ups."""
 
-    content: str | None = None
-    embed: discord.Embed | None = None
-    view: discord.ui.View | None = None
-    question: str = ""  # the effective question, remembered for follow-ups
+    embed: discord.Embed
+    view: discord.ui.View
+    question: str
 
     def send_kwargs(self) -> dict:
-        return {k: v for k, v in {"content": self.content, "embed": self.embed, "view": self.view}.items() if v is not None}
+        return {"embed": self.embed, "view": self.view}
 
 
 class Ask(commands.Cog):
@@ -76,13 +75,13 @@ class Ask(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.bot.user is None:
             return
-        mentioned = self.bot.user in message.mentions
-        context = await self.earlier_question(message)
-        if not (message.guild is None or mentioned or context):
-            return
+        addressed = message.guild is None or self.bot.user in message.mentions
         question = question_from_message(message.content, self.bot.user.id)
-        if not question and not (mentioned or message.guild is None):
-            return  # a follow-up whose text Discord withheld (no message-content intent): not addressed to us
+        if not (addressed or question):
+            return  # Discord withholds the text of other messages (no message-content intent): not for us
+        context = await self.earlier_question(message)  # may fetch a message: only once the text is there
+        if not (addressed or context):
+            return
         notice = self.check_limits(question, message.author.id)
         if notice:
             await message.reply(notice)

@@ -44,3 +44,15 @@ async def test_a_deleted_starter_message_is_not_an_error(bot):
     message = thread_message(bot, 444, None)
     message.channel.parent.fetch_message.side_effect = discord.NotFound(MagicMock(status=404), "gone")
     assert await cog.earlier_question(message) is None
+
+
+async def test_unaddressed_thread_messages_cost_no_fetch(bot):
+    """Under default intents every thread message arrives empty unless it mentions the bot: no API call for it."""
+    message = thread_message(bot, 555, bot_answer(bot, 555, "Who is Yang Xiuling?"))
+    message.author = MagicMock(spec=discord.Member, id=7, bot=False)
+    message.guild = MagicMock(spec=discord.Guild, id=1)
+    message.mentions, message.content = [], ""
+    message.reply = AsyncMock()
+    await bot.get_cog("Ask").on_message(message)
+    message.channel.parent.fetch_message.assert_not_awaited()
+    message.reply.assert_not_awaited()
