@@ -5,8 +5,8 @@ import discord
 
 from bot.answer import Answer, Kind
 
-# Discord's limits.
-TITLE, DESCRIPTION, FIELD_VALUE, FOOTER, EMBED_TOTAL, CONTENT = 256, 4096, 1024, 2048, 6000, 2000
+# Discord's limits (the footer's 2048 and the total's 6000 are kept by our own lower caps below).
+TITLE, DESCRIPTION, FIELD_VALUE = 256, 4096, 1024
 # Our own, lower caps: a short answer reads better, and the total stays far below 6000.
 ANSWER_CHARS, FOOTER_CHARS = 1500, 200
 SOURCE_QUOTE_CHARS = 150  # a source line points at the passage; "Show ¶n" shows all of it
@@ -32,9 +32,10 @@ def citation_lines(answer: Answer) -> str:
     if not answer.citations:
         return ""
     budget = min(SOURCE_QUOTE_CHARS, FIELD_VALUE // len(answer.citations) - 40)
+    several_documents = len({c.doc for c in answer.citations}) > 1
     lines = []
     for c in answer.citations:
-        doc = f"{c.doc} " if len({x.doc for x in answer.citations}) > 1 else ""
+        doc = f"{c.doc} " if several_documents else ""
         lines.append(f"[{c.n}] {doc}¶{c.paragraph} — \u201c{shorten(c.quote, budget)}\u201d")
     return shorten("\n".join(lines), FIELD_VALUE)
 
