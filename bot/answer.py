@@ -38,11 +38,12 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     latency_ms: float = 0.0
     index_version: str = ""
+    related: tuple[Citation, ...] = ()  # with an abstention: what the article does say nearby ("see also")
     kind: Kind = field(default=Kind.ANSWERED, compare=False)
     top_score: float = field(default=0.0, compare=False)  # best retrieval score, for the question log
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -50,6 +51,9 @@ class Answer:
             "latency_ms": round(self.latency_ms, 1),
             "index_version": self.index_version,
         }
+        if self.related:
+            data["related"] = [asdict(c) for c in self.related]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
@@ -60,6 +64,9 @@ class Answer:
         if self.citations:
             lines.append("")
             lines += [f"[{c.n}] {c.title} ¶{c.paragraph}: \"{c.quote}\"" for c in self.citations]
+        if self.related:
+            lines.append("")
+            lines += [f"see ¶{c.paragraph} of {c.title}" for c in self.related]
         lines.append(f"({self.latency_ms:.0f} ms, index {self.index_version})")
         return "\n".join(lines)
 

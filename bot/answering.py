@@ -1,47 +1,54 @@
-"""From a retrieval to an Answer: pick the span that answers, check it is grounded, or abstain.
+"""From an analysed question and a retrieval to an Answer: answer only when the cited text holds what was asked.
 
-Everything in an answer is corpus text, [n] markers, an ellipsis, or one of the fixed phrases below.
+Every answer is corpus text, [n] markers, an ellipsis, or one of the fixed phrases below. When the article
+covers the topic but not the asked-for fact, the answer says what it doesn't say and points to what it does.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from bot.answer import Answer, Citation, Kind
 from bot.chunking import sentence_spans
+from bot.question import Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import WORD, content_terms, stem, term_set
+from bot.text import content_terms, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
-NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                "dozen", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
-                "half", "percent", "several", "first", "second", "third"}
-DATE_WORDS = {"yesterday", "today", "tomorrow", "morning", "afternoon", "evening", "night", "year", "years", "month",
-              "week", "january", "february", "march", "april", "may", "june", "july", "august", "september",
-              "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-              "sunday", "recent", "next", "spring", "summer", "autumn", "winter"}
-ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_QUANTITY_QUESTION = re.compile(r"\b(how (many|much|old|long|often|far|big|large)|what (percentage|number|amount))\b", re.I)
-_DATE_QUESTION = re.compile(r"^\s*when\b|\b(what|which) (year|date|day|month|time)\b", re.I)
-_ORDINAL_QUESTION = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.I)
+CITATION_CUTOFF = 0.8  # a further paragraph is cited only when it scores this close to the best one
+SECOND_PARAGRAPH = 0.9  # ... and quoted in the answer only when this close and as well supported
+CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
+SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75
+HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575  # word-vector cosine: below LOW a word is not there, above HIGH it is
+NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen hundred hundreds thousand
+thousands million millions billion billions half percent several first second third four""".split())
+DATE_WORDS = frozenset("""yesterday today tomorrow morning afternoon evening night year years month week january february
+march april may june july august september october november december monday tuesday wednesday thursday friday
+saturday sunday spring summer autumn winter""".split())
+# Who wrote a piece is stated by its byline: "(reporter Zhang Qin)", "By Jane Doe", "correspondent ...".
+BYLINE = re.compile(r"\b(reporter|correspondent|by|editor|writer|journalist|author)\s+[A-Z]", re.I)
+AUTHOR_WORDS = frozenset("author authors writer wrote written write writes journalist byline reporter reported "
+                         "correspondent publish published publication".split())
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Confidence thresholds, fitted by `forumbot calibrate` and stored in the index manifest."""
+    """Thresholds fitted at `index build` (and by `forumbot calibrate`), stored in the index manifest."""
 
-    threshold: float = 0.7  # answer when confidence >= threshold
-    strong: float = 1.2  # confidence needed to answer a non-English question with an English-only model
+    threshold: float = 0.7  # answer only when confidence >= threshold: keeps far off-topic questions out
+    unsupported: float = 0.3  # answer only when at most this share of the question is missing from the cited text
     calibrated: bool = False
 
     @classmethod
     def from_manifest(cls, manifest: dict) -> Calibration:
         stored = manifest.get("calibration") or {}
-        return cls(**{k: stored[k] for k in ("threshold", "strong", "calibrated") if k in stored})
+        return cls(**{k: stored[k] for k in ("threshold", "unsupported", "calibrated") if k in stored})
 
 
 def idf_weights(documents: dict[str, DocumentRecord]) -> dict[str, float]:
@@ -54,32 +61,21 @@ def idf_weights(documents: dict[str, DocumentRecord]) -> dict[str, float]:
     return {term: math.log(1 + len(paragraphs) / (count + 0.5)) for term, count in frequency.items()}
 
 
-def coverage(terms: tuple[str, ...], paragraph_terms: set[str], idf: dict[str, float], unseen_idf: float) -> float:
-    """IDF-weighted share of the question's terms that the cited paragraph contains."""
+def coverage(terms: Sequence[str], paragraph_terms: set[str] | frozenset[str], idf: dict[str, float],
+             unseen_idf: float) -> float:
+    """IDF-weighted share of the question's terms that the text contains."""
     if not terms:
         return 0.0
     weights = [idf.get(t, unseen_idf) for t in terms]
     return sum(w for t, w in zip(terms, weights) if t in paragraph_terms) / sum(weights)
 
 
-def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """Capitalised words and numbers in the question that the corpus never mentions.
-
-    "What did Elon Musk say?" names someone the article does not: no passage can answer it.
-    The first word is skipped (it is capitalised anyway), and so is a question typed all in capitals.
-    """
-    if question.upper() == question:
-        return []
-    tokens = WORD.findall(question)
-    return [t for t in tokens[1:] if (t[0].isupper() or t.isdigit()) and stem(t.lower()) not in vocabulary]
-
-
 def _has_number(text: str) -> bool:
-    return any(w.isdigit() or w in NUMBER_WORDS for w in re.findall(r"\w+", text.lower()))
+    return any(w.isdigit() or w in NUMBER_WORDS for w in words(text))
 
 
 def _has_date(text: str) -> bool:
-    return any(w.isdigit() or w in DATE_WORDS for w in re.findall(r"\w+", text.lower()))
+    return any((w.isdigit() and len(w) == 4) or w in DATE_WORDS for w in words(text))
 
 
 def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int) -> tuple[int, int]:
@@ -107,30 +103,31 @@ def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int)
 
 SPAN_SPECIFICITY_WEIGHT = 0.5  # of rare-term coverage when choosing the span; 0.25-1.0 all give the same spans
 SHORT_SENTENCE = 100  # characters; a sentence this short rarely carries the whole fact
-_ANAPHOR = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her|The report)\b")
+_REFERS_BACK = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her|The report)\b|"
+                          r"\b(these|those|such|above|following)\b|\b(two|three|four|five) (types|kinds|major)\b")
 
 
 def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[int, int]:
     """Add the sentence the fact depends on: the next one after a short sentence ("released two
-    achievements." -> "First, ... the report"), the previous one before a pronoun ("It has become ...")."""
+    achievements." -> "First, ... the report"), the previous one before a sentence that refers back."""
     spans = sentence_spans(paragraph)
     index = next((i for i, (s, e) in enumerate(spans) if s == start and e == end), None)
     if index is None:
         return start, end
-    if _ANAPHOR.match(paragraph[start:end]) and index > 0 and end - spans[index - 1][0] <= limit:
+    if _REFERS_BACK.search(paragraph[start:end]) and index > 0 and end - spans[index - 1][0] <= limit:
         return spans[index - 1][0], end
     if end - start < SHORT_SENTENCE and index + 1 < len(spans) and spans[index + 1][1] - start <= limit:
         return start, spans[index + 1][1]
     return start, end
 
 
-def select_span(hits: list[Hit], paragraph: str, terms: tuple[str, ...], limit: int,
+def select_span(hits: list[Hit], paragraph: str, terms: Sequence[str], limit: int,
                 specificity: Callable[[str], float]) -> tuple[int, int]:
     """The paragraph's passage that scores best and covers the question's rarest terms, narrowed to its best
     sentence or clauses when too long, widened by a neighbour sentence when it cannot stand alone.
 
-    Retrieval ranks paragraphs; inside one, a sentence that repeats the article's common words ("smart
-    industrial Internet") should not beat the one holding the specific term asked about ("user-centric")."""
+    Retrieval ranks paragraphs; inside one, a sentence that repeats the article's common words should not
+    beat the one holding the specific term asked about."""
     def rank(hit: Hit) -> float:
         return hit.score + SPAN_SPECIFICITY_WEIGHT * specificity(hit.passage.text)
 
@@ -153,19 +150,42 @@ def quoted(paragraph: str, start: int, end: int) -> str:
     return f"{'' if begins else ELLIPSIS}{paragraph[start:end]}{'' if finishes else ELLIPSIS}"
 
 
-class Answerer:
-    """Turns retrievals into Answers for one loaded index version."""
+def _listing(items: Sequence[str]) -> str:
+    quoted_items = [f"“{i}”" for i in items]
+    return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + " or " + quoted_items[-1]
 
-    def __init__(self, store: IndexStore, keyword_weight: float, max_citations: int, max_answer_chars: int,
+
+Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]  # words x corpus words -> cosine matrix
+
+
+@dataclass(frozen=True)
+class Support:
+    """How much of a question one paragraph holds."""
+
+    unsupported: float  # IDF-weighted share of the question's terms it lacks
+    missing: tuple[str, ...]  # those terms, as typed
+    focus_found: bool  # it holds the kind of thing asked for (a number, a date, ...)
+
+
+class Answerer:
+    """Turns analysed questions and retrievals into Answers for one loaded index version."""
+
+    def __init__(self, store: IndexStore, similarity: Similarity, max_citations: int, max_answer_chars: int,
                  examples: list[str]):
         self.store = store
+        self.similarity = similarity
         self.calibration = Calibration.from_manifest(store.manifest)
-        self.keyword_weight, self.max_citations, self.max_answer_chars = keyword_weight, max_citations, max_answer_chars
+        self.max_citations, self.max_answer_chars = max_citations, max_answer_chars
         self.examples = examples
         self.idf = idf_weights(store.documents)
         self.unseen_idf = max(self.idf.values(), default=1.0)
-        self.paragraph_terms = {(d.id, n): set(content_terms(p)) for d in store.documents.values()
+        self.paragraph_terms = {(d.id, n): frozenset(content_terms(p)) for d in store.documents.values()
                                 for n, p in enumerate(d.paragraphs, 1)}
+        self.paragraph_words = {key: sorted(set(words(store.documents[key[0]].paragraphs[key[1] - 1])))
+                                for key in self.paragraph_terms}
+        self.title_terms = {d.id: frozenset(content_terms(d.title)) for d in store.documents.values()}
+        self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
+                        for d in store.documents.values()}
 
     # -- fixed replies ---------------------------------------------------------------
     def _topics(self) -> str:
@@ -175,13 +195,38 @@ class Answerer:
     def _examples(self) -> str:
         return " ".join(f"• {e}" for e in self.examples)
 
+    def _can_answer(self) -> str:
+        return f"I can answer questions about {self._topics()}, for example: {self._examples()}"
+
     def reply(self, question: str, kind: Kind) -> Answer:
         text = {
-            Kind.ABSTAINED: f"I couldn't find that in {self._topics()}, so I won't guess. I can answer questions about it, for example: {self._examples()}",
+            Kind.ABSTAINED: f"I couldn't find that in {self._topics()}, so I won't guess. {self._can_answer()}",
             Kind.HELP: f"Hi! I answer questions about {self._topics()}, quoting the paragraphs I use. Try: {self._examples()}",
             Kind.LANGUAGE: f"I answer questions in English about {self._topics()}. For example: {self._examples()}",
         }[kind]
         return Answer(question, text, True, (), index_version=self.store.version, kind=kind)
+
+    def in_chinese(self, question: Question) -> Answer:
+        """Chinese questions: say (in Chinese) that answers are in English, with an English example about
+        the names it recognised, and point to where the article mentions them."""
+        example = (f"What does the article say about {question.names[0]}?" if question.names else self.examples[0])
+        text = f"我只能用英文回答关于 {self._topics()} 的问题。可以这样问：“{example}”"
+        related = self._mentions(question.names)
+        return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.LANGUAGE,
+                      related=related)
+
+    def _mentions(self, names: Sequence[str]) -> tuple[Citation, ...]:
+        """The first paragraph that mentions each name, as related citations."""
+        found: list[Citation] = []
+        for name in names:
+            for doc in self.store.documents.values():
+                number = next((n for n, p in enumerate(doc.paragraphs, 1) if name in p), None)
+                if number and all((c.doc, c.paragraph) != (doc.id, number) for c in found):
+                    paragraph = doc.paragraphs[number - 1]
+                    start, end = next((s, e) for s, e in sentence_spans(paragraph) if name in paragraph[s:e])
+                    found.append(Citation(len(found) + 1, doc.id, doc.title, number, paragraph[start:end], paragraph, 0.0))
+                    break
+        return tuple(found[: self.max_citations])
 
     # -- scoring -----------------------------------------------------------------------
     def confidence(self, retrieval: Retrieval) -> float:
@@ -193,51 +238,133 @@ class Answerer:
                            self.idf, self.unseen_idf)
         return top.dense + COVERAGE_WEIGHT * covered
 
-    def _grounded(self, question: str, retrieval: Retrieval, quote: str) -> bool:
-        """Checks that the cited text can answer this kind of question at all."""
-        if unknown_names(question, self.store.vocabulary):
-            return False
-        top = retrieval.hits[0].passage
-        paragraph_terms = self.paragraph_terms[(top.doc, top.paragraph)]
-        if _QUANTITY_QUESTION.search(question):
-            return _has_number(quote) and all(t in paragraph_terms for t in retrieval.terms)
-        if _DATE_QUESTION.search(question):
-            return _has_date(quote)
-        return True
+    def support(self, question: Question, key: tuple[str, int]) -> Support:
+        """How much of what the question asks the paragraph holds: its terms literally, by stem, or as a
+        close word (the model's own vectors bridge "journalist" -> "reporter"), and the kind of thing asked."""
+        present = self.paragraph_terms[key] | self.title_terms[key[0]]
+        byline = self.bylines[key[0]] == key[1]
+        held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_WORDS)}
+        missing = [(w, t) for w, t in zip(question.words, question.terms) if t not in held]
+        if missing:
+            cosines = self.similarity([w for w, _ in missing], self.paragraph_words[key]).max(axis=1)
+            for (_, t), cosine in zip(missing, cosines):
+                held[t] = max(held.get(t, 0.0), float(np.clip((cosine - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1)))
+        weight = {t: specificity(w) for w, t in zip(question.words, question.terms)}
+        for left, right in question.alternatives:  # "A or B": the side the text holds better is the question
+            worse = min((left, right), key=lambda side: sum(held.get(t, 0.0) for t in side) / len(side))
+            for t in worse - (left & right):
+                weight[t] = 0.0
+        total = sum(weight[t] for t in question.terms)
+        unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
+        lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
+        paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
+        focus_found = {Focus.NUMBER: _has_number, Focus.DATE: _has_date}.get(question.focus, lambda _: True)(paragraph)
+        if question.head in question.words:
+            focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
+        if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
+            focus_found = False
+        return Support(unsupported, lacking, focus_found)
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: str, retrieval: Retrieval, non_english: bool, threshold: float | None = None) -> Answer:
-        """`threshold` overrides the calibrated one (calibration itself asks with none)."""
+    def answer(self, question: Question, retrieval: Retrieval, threshold: float | None = None) -> Answer:
+        """`threshold` overrides the calibrated confidence threshold (calibration itself asks with none)."""
         confidence = self.confidence(retrieval)
-        if non_english and confidence < self.calibration.strong:
-            return self.reply(question, Kind.LANGUAGE)
-        if confidence < (self.calibration.threshold if threshold is None else threshold):
+        if question.about_document and not set(question.words) - AUTHOR_WORDS:
+            return self._about(question)
+        on_topic = confidence >= (self.calibration.threshold if threshold is None else threshold)
+        if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
+            group = retrieval.by_paragraph()[0]
+            related = self._cite(1, group, question, retrieval) if on_topic else None
+            return self._not_in_article(question, Support(1.0, (), False), related, confidence)
+        if not retrieval.hits or (not question.about_document and not on_topic):
             return self._abstain(question, confidence)
-
         groups = retrieval.by_paragraph()
         top_score = groups[0][0].score
-        citations, first_span = [], (0, 0)
-        for group in groups[: self.max_citations]:
-            if citations and group[0].score < 0.8 * top_score:
-                break
-            passage = group[0].passage
-            doc = self.store.documents[passage.doc]
-            paragraph = doc.paragraphs[passage.paragraph - 1]
-            start, end = select_span(group, paragraph, retrieval.terms, self.max_answer_chars,
-                                     lambda text: coverage(retrieval.terms, term_set(text), self.idf, self.unseen_idf))
-            first_span = first_span if citations else (start, end)
-            citations.append(Citation(len(citations) + 1, doc.id, doc.title, passage.paragraph,
-                                      paragraph[start:end], paragraph, round(group[0].score, 4)))
-
-        first = citations[0]
-        if not self._grounded(question, retrieval, first.quote):
-            return self._abstain(question, confidence)
-        answer = f"{quoted(first.text, *first_span)} [1]"
-        ordinal = _ORDINAL_QUESTION.search(question)
-        if ordinal and not re.search(rf"\b{ordinal.group(1)}", first.text, re.I):
-            answer = f"The article does not say what the {ordinal.group(1).lower()} one is. It only says: {answer}"
-        return Answer(question, answer, False, tuple(citations), index_version=self.store.version,
+        candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CITATION_CUTOFF * top_score]
+        if question.about_document:
+            bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
+            candidates = (bylines[:1] + candidates) if bylines else candidates
+        supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
+        order = sorted(range(len(candidates)), key=lambda i: (not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, i))
+        best, support = candidates[order[0]], supports[order[0]]
+        citation = self._cite(1, best, question, retrieval)
+        if not {Focus.NUMBER: _has_number, Focus.DATE: _has_date}.get(question.focus, bool)(citation.quote):
+            support = replace(support, focus_found=False)  # the number or date must be in the quoted sentence
+        if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
+            return self._not_in_article(question, support, citation, confidence)
+        citations = [citation]
+        answer = f"{quoted(citation.text, *self._span(best, question, retrieval))} [1]"
+        for i in order[1:]:
+            group, other = candidates[i], supports[i]
+            if (len(citations) < self.max_citations and group[0].score >= SECOND_PARAGRAPH * top_score
+                    and other.focus_found and other.unsupported <= support.unsupported):
+                extra = self._cite(len(citations) + 1, group, question, retrieval)
+                citations.append(extra)
+                answer += f" {quoted(extra.text, *self._span(group, question, retrieval))} [{extra.n}]"
+        return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
 
-    def _abstain(self, question: str, confidence: float) -> Answer:
-        return replace(self.reply(question, Kind.ABSTAINED), top_score=round(confidence, 4))
+    def _about(self, question: Question) -> Answer:
+        """"What is this article about?", "who wrote it?": the title and the byline's opening sentence."""
+        doc = next(iter(self.store.documents.values()))
+        number = self.bylines[doc.id] or 1
+        paragraph = doc.paragraphs[number - 1]
+        start, end = sentence_spans(paragraph)[0]
+        citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
+        return Answer(question.raw, f"The article is titled “{doc.title}”. It begins: {paragraph[start:end]} [1]", False,
+                      (citation,), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+
+    def more(self, question: Question, retrieval: Retrieval, shown: set[tuple[str, int, int, int]]) -> Answer:
+        """'Tell me more': the most relevant passage not yet shown, never the previous answer again."""
+        for hit in retrieval.hits:
+            p = hit.passage
+            if any(d == p.doc and n == p.paragraph and s < p.end and p.start < e for d, n, s, e in shown):
+                continue
+            doc = self.store.documents[p.doc]
+            paragraph = doc.paragraphs[p.paragraph - 1]
+            start, end = (p.start, p.end) if p.end - p.start <= self.max_answer_chars else \
+                _clause_window(paragraph, p.start, p.end, set(retrieval.terms), self.max_answer_chars)
+            citation = Citation(1, doc.id, doc.title, p.paragraph, paragraph[start:end], paragraph, round(hit.score, 4))
+            return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
+                          index_version=self.store.version, kind=Kind.ANSWERED, top_score=round(hit.score, 4))
+        return Answer(question.raw, "That is all the article says about it.", True, (),
+                      index_version=self.store.version, kind=Kind.ABSTAINED)
+
+    def _span(self, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[int, int]:
+        passage = group[0].passage
+        if question.about_document and self.bylines[passage.doc] == passage.paragraph:
+            paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
+            return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
+        paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
+        terms = tuple(question.terms) or retrieval.terms
+        return select_span(group, paragraph, terms, self.max_answer_chars,
+                           lambda text: coverage(terms, term_set(text), self.idf, self.unseen_idf))
+
+    def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> Citation:
+        passage = group[0].passage
+        doc = self.store.documents[passage.doc]
+        paragraph = doc.paragraphs[passage.paragraph - 1]
+        start, end = self._span(group, question, retrieval)
+        return Citation(n, doc.id, doc.title, passage.paragraph, paragraph[start:end], paragraph, round(group[0].score, 4))
+
+    def _not_in_article(self, question: Question, support: Support, related: Citation | None, confidence: float) -> Answer:
+        """The topic is covered but not the fact asked for: say what is missing, point to what is there."""
+        if question.unknown and related is None:
+            return Answer(question.raw, f"The article doesn't mention {_listing(question.unknown)}. {self._can_answer()}",
+                          True, (), index_version=self.store.version, kind=Kind.ABSTAINED, top_score=round(confidence, 4))
+        if question.unknown:
+            missing = f"doesn't mention {_listing(question.unknown)}"
+        elif question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
+            missing = f"doesn't say what the {question.ordinal} one is"
+        elif not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
+            missing = f"doesn't give {'a number' if question.focus == Focus.NUMBER else 'a date'} for that"
+        elif not support.focus_found and question.head:
+            missing = f"doesn't say which “{question.head}”"
+        else:
+            missing = f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
+        text = f"The article {missing}. The closest it comes is ¶{related.paragraph}: “{related.quote}”"
+        return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
+                      top_score=round(confidence, 4), related=(related,))
+
+    def _abstain(self, question: Question, confidence: float) -> Answer:
+        return replace(self.reply(question.raw, Kind.ABSTAINED), top_score=round(confidence, 4))

@@ -21,7 +21,6 @@ app.add_typer(index_app, name="index")
 out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-OWN_QUESTIONS = Path("benchmarks/questions")
 
 
 def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
@@ -92,7 +91,7 @@ def index_info(index: Annotated[Optional[Path], typer.Option(help="Index folder.
     table.add_row("counts", ", ".join(f"{k}={v}" for k, v in manifest["counts"].items()))
     calibration = manifest.get("calibration")
     table.add_row("calibration", ", ".join(f"{k}={v}" for k, v in calibration.items() if k != "fitted_on")
-                  if calibration else "none (defaults; run `forumbot calibrate`)")
+                  if calibration else "none: uncalibrated, default thresholds (add labelled questions, then run `forumbot calibrate`)")
     out.print(table)
     docs = Table("document", "title", "paragraphs", "passages", "content hash", title="Documents")
     for doc_id, doc in manifest["documents"].items():
@@ -100,16 +99,30 @@ def index_info(index: Annotated[Optional[Path], typer.Option(help="Index folder.
     out.print(docs)
 
 
+def _parse_line(line: str) -> tuple[str, list[str]]:
+    """A stdin line is a question, or a JSON object {"question": ..., "history": [earlier questions]}."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+            return str(data["question"]), [str(h) for h in data.get("history", [])]
+        except (ValueError, KeyError, TypeError):
+            pass  # not a conversation turn after all: answer the line as typed
+    return line, []
+
+
 @app.command()
 def ask(question: Annotated[Optional[str], typer.Argument(help="The question; omit to read one per line from stdin.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False):
-    """Answer a question with numbered citations (or each line of stdin, loading the model once)."""
+    """Answer a question with numbered citations (or each line of stdin, loading the model once).
+
+    A stdin line may be a JSON object {"question": "...", "history": ["earlier question", ...]}."""
     engine = load_engine()
-    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
-    for q in questions:
-        if question is None and not q.strip():
+    lines = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        if question is None and not line.strip():
             continue
-        answer = engine.ask(q)
+        text, history = _parse_line(line) if question is None else (line, [])
+        answer = engine.ask(text, history)
         if as_json:
             print(answer.to_json(), flush=True)
         else:
@@ -118,12 +131,16 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
                 out.print()
 
 
+CHAT_HISTORY = 3  # earlier questions the chat passes on, as the bot does in a thread
+
+
 @app.command()
 def chat():
-    """Ask questions interactively in the terminal, answered as the bot would."""
+    """Ask questions interactively in the terminal, answered as the bot would, follow-ups included."""
     engine = load_engine()
     out.print(engine.ask("help").answer, markup=False)
-    out.print("Type a question, or an empty line to quit.\n", style="dim")
+    out.print("Type a question (follow-ups like \"tell me more\" use the earlier ones), or an empty line to quit.\n", style="dim")
+    history: list[str] = []
     while True:
         try:
             question = input("you> ")
@@ -131,7 +148,10 @@ def chat():
             break
         if not question.strip():
             break
-        out.print(engine.ask(question).to_text() + "\n", markup=False)
+        answer = engine.ask(question, history)
+        out.print(answer.to_text() + "\n", markup=False)
+        if answer.kind.value in ("answered", "abstained"):
+            history = [*history, question][-CHAT_HISTORY:]
 
 
 @app.command()
@@ -152,38 +172,47 @@ def sync(guild: Annotated[Optional[int], typer.Option(help="Sync to one server (
 
 
 @app.command("eval")
-def eval_command(questions: Annotated[Path, typer.Argument(help="JSONL of in-scope questions (id, question, gold, keys).")],
+def eval_command(questions: Annotated[list[Path], typer.Argument(help="JSONL files: answerable (gold), unanswerable, or conversations (turns).")],
                  out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="JSONL of questions to abstain on.")] = [],
                  as_json: Annotated[bool, typer.Option("--json")] = False):
-    """Measure hit@1/3, MRR, answer accuracy, abstention, verbatim quotes and latency."""
+    """Measure hit@1/3, MRR, answer accuracy, abstention, follow-up turns, per cause, verbatim quotes, latency."""
+    from rich.progress import Progress
+
     from bot.evaluation import evaluate, load_questions
 
-    engine = load_engine()
+    rows = [row for path in questions for row in load_questions(path)]  # checked before the model loads
     outside = [row for path in out_of_scope for row in load_questions(path)]
-    report, records = evaluate(engine, load_questions(questions), outside)
+    engine = load_engine()
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Asking", total=sum(len(r.get("turns", [r])) for r in rows) + len(outside))
+        report, records = evaluate(engine, rows, outside, on_progress=lambda: bar.advance(task))
     if as_json:
         print(json.dumps(report.to_dict()))
         return
-    table = Table("metric", "value", title=f"{questions} ({report.questions} in scope, {report.out_of_scope} out of scope)")
+    names = ", ".join(str(p) for p in [*questions, *out_of_scope])
+    table = Table("metric", "value", title=f"{names} ({report.questions} answerable, {report.out_of_scope} unanswerable)")
     for key, value in report.to_dict().items():
-        table.add_row(key, "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value))
+        if key != "causes":
+            table.add_row(key, "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value))
+    table.add_row("per cause", ", ".join(f"{k}: {v}" for k, v in sorted(report.causes.items())))
     out.print(table)
-    misses = [r for r in records if (r.get("out_of_scope") and not r["abstained"]) or (not r.get("out_of_scope") and (r["rank"] != 1 or not r["correct"]))]
-    for r in misses:
-        out.print(f"  miss {r['id']}: {r['question']} -> {r.get('paragraphs', 'answered')}", markup=False, style="dim")
+    for r in records:
+        if r["cause"] != "correct":
+            out.print(f"  {r['cause']} {r['id']}: {r['question']} -> {r['paragraphs'] or 'abstained'}", markup=False, style="dim")
 
 
 @app.command()
-def calibrate(in_scope: Annotated[list[Path], typer.Option("--in-scope", help="Answerable questions (JSONL).")] = [],
-              out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="Unrelated questions (JSONL).")] = []):
-    """Fit the abstention thresholds from labelled questions and store them in the index manifest."""
-    from bot.evaluation import calibrate as fit, load_questions
+def calibrate():
+    """Refit the abstention thresholds on the labelled questions in FORUMBOT_CALIBRATION_DIR (index build does this too)."""
+    from rich.progress import Progress
 
-    in_scope = in_scope or [OWN_QUESTIONS / "in_scope.jsonl"]
-    out_of_scope = out_of_scope or [OWN_QUESTIONS / "off_topic.jsonl"]
     engine = load_engine()
-    calibration = fit(engine, [r for p in in_scope for r in load_questions(p)], [r for p in out_of_scope for r in load_questions(p)])
-    engine.save_calibration(calibration)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Calibrating", total=None)
+        calibration = engine.calibrate(on_total=lambda n: bar.update(task, total=n), on_progress=lambda: bar.advance(task))
+    if calibration is None:
+        raise ForumbotError(f"no labelled questions in {engine.settings.calibration_dir}/ "
+                            "(in_scope.jsonl and off_topic.jsonl); the index stays uncalibrated")
     out.print(f"Calibrated index {engine.version}: " + ", ".join(f"{k}={v}" for k, v in calibration.items()), markup=False)
 
 

@@ -9,18 +9,21 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
 from bot.corpus import load_corpus
 from bot.embedding import Embedder
-from bot.retrieval import retrieve
+from bot.question import Analyser, Question
+from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import BuildReport, IndexStore, build_index, write_calibration
-from bot.text import non_latin_share, normalise_query
 
+MAX_HISTORY = 3  # earlier turns a follow-up may lean on; older ones are rarely what "he" or "it" means
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
 EXAMPLES = ["Who is Li Bohu?", "What did Yang Xiuling say about Beijing?", "What report was released at the forum?"]
 _SMALL_TALK = re.compile(
@@ -44,6 +47,7 @@ class Loaded:
 
     store: IndexStore
     answerer: Answerer
+    analyser: Analyser
 
 
 class Engine:
@@ -52,6 +56,8 @@ class Engine:
         self.embedder = embedder or Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
         self._loaded: Loaded | None = None
         self._build_lock = threading.Lock()
+        self._words_lock = threading.Lock()
+        self._word_vectors: dict[str, np.ndarray] = {}
         self.examples = EXAMPLES
 
     # -- index lifecycle -------------------------------------------------------------------
@@ -62,8 +68,9 @@ class Engine:
         return engine
 
     def _prepare(self, store: IndexStore) -> Loaded:
-        return Loaded(store, Answerer(store, KEYWORD_WEIGHT, self.settings.max_citations,
-                                      self.settings.max_answer_chars, EXAMPLES))
+        paragraphs = [p for doc in store.documents.values() for p in (doc.title, *doc.paragraphs)]
+        return Loaded(store, Answerer(store, self.similarity, self.settings.max_citations,
+                                      self.settings.max_answer_chars, EXAMPLES), Analyser(paragraphs))
 
     def reload(self) -> str:
         """Load the index on disk and swap it in. On error the current index keeps serving."""
@@ -73,14 +80,32 @@ class Engine:
 
     def rebuild(self, full: bool = False, on_total: Callable[[int], None] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> BuildReport:
-        """Build from the corpus and swap the result in; questions keep using the old index meanwhile."""
+        """Build from the corpus, fit the abstention thresholds, and swap the result in; questions keep
+        using the old index meanwhile. Without calibration questions the index says it is uncalibrated."""
         with self._build_lock:
             report = build_index(load_corpus(self.settings.corpus_dir), self.embedder, self.settings.index_dir,
                                  sentences_per_passage=self.settings.chunk_sentences,
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)
             self.reload()
+            self.calibrate()
             return report
+
+    def calibrate(self, on_total: Callable[[int], None] | None = None,
+                  on_progress: Callable[[], None] | None = None) -> dict | None:
+        """Fit the thresholds on the labelled questions in the calibration folder and store them."""
+        from bot.evaluation import calibrate, calibration_files, load_questions
+
+        answerable, unanswerable = calibration_files(self.settings.calibration_dir)
+        if not answerable or not unanswerable:
+            return None
+        inside = [row for path in answerable for row in load_questions(path)]
+        outside = [row for path in unanswerable for row in load_questions(path)]
+        if on_total:
+            on_total(len(inside) + len(outside))
+        calibration = calibrate(self, inside, outside, on_progress)
+        self.save_calibration(calibration)
+        return calibration
 
     def save_calibration(self, calibration: dict) -> None:
         """Store fitted thresholds in the current manifest and start using them."""
@@ -102,27 +127,60 @@ class Engine:
         return self.store.version
 
     # -- questions ----------------------------------------------------------------------------
-    def ask(self, question: str, context: str | None = None) -> Answer:
-        """Answer one question; `context` is the earlier question of a follow-up conversation."""
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer one question; `history` holds the earlier questions of the conversation, oldest first."""
         started = time.perf_counter()
-        answer = self._answer(self._current(), clean_question(question), clean_question(context or ""))
+        earlier = [clean_question(h) for h in history[-MAX_HISTORY:] if h and h.strip()]
+        answer = self._answer(self._current(), clean_question(question), earlier)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
-    def _retrieve(self, loaded: Loaded, question: str, context: str = ""):
-        query = normalise_query(f"{context} {question}" if context else question, loaded.store.vocabulary)
-        return retrieve(loaded.store, self.embedder.encode_query(query), query, KEYWORD_WEIGHT)
+    def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of single words under the sentence model: bridges "journalist" and "reporter"."""
+        with self._words_lock:
+            todo = [w for w in dict.fromkeys([*left, *right]) if w not in self._word_vectors]
+        if todo:
+            vectors = self.embedder.encode(todo)
+            with self._words_lock:
+                self._word_vectors.update(zip(todo, vectors))
+        def matrix(ws: Sequence[str]) -> np.ndarray:
+            return np.vstack([self._word_vectors[w] for w in ws]) if ws else np.zeros((0, self.embedder.dimension), np.float32)
+        return matrix(left) @ matrix(right).T if left and right else np.zeros((len(left), 1), np.float32)
 
-    def assess(self, question: str) -> tuple[float, bool]:
-        """(confidence, abstains whatever the threshold): what calibration fits the threshold on."""
+    def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
+        return retrieve(loaded.store, self.embedder.encode_query(text), text, KEYWORD_WEIGHT)
+
+    def _resolve(self, loaded: Loaded, question: str, history: list[str]) -> tuple[Question, str, list[str]]:
+        """The analysed question, the text to search with, and the earlier turns it leans on."""
+        analysed = loaded.analyser.analyse(question)
+        if not history or not (analysed.refers_back or analysed.wants_more):
+            return analysed, analysed.text, []
+        earlier = loaded.analyser.analyse(history[-1])
+        return analysed, f"{analysed.text} {earlier.text}", history
+
+    def assess(self, question: str) -> tuple[float, float, bool]:
+        """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
         loaded = self._current()
-        question = clean_question(question)
-        retrieval = self._retrieve(loaded, question)
-        unconditional = loaded.answerer.answer(question, retrieval, non_english=False, threshold=float("-inf"))
-        return loaded.answerer.confidence(retrieval), unconditional.abstained
+        analysed, query, _ = self._resolve(loaded, clean_question(question), [])
+        retrieval = self._retrieve(loaded, query)
+        answerer = loaded.answerer
+        if not retrieval.hits:
+            return 0.0, 1.0, True
+        top = retrieval.by_paragraph()[0][0].passage
+        support = answerer.support(analysed, (top.doc, top.paragraph))
+        return answerer.confidence(retrieval), support.unsupported, bool(analysed.unknown) or not support.focus_found
 
-    def _answer(self, loaded: Loaded, question: str, context: str) -> Answer:
+    def _answer(self, loaded: Loaded, question: str, history: list[str]) -> Answer:
         if not question or _SMALL_TALK.match(question):
             return loaded.answerer.reply(question, Kind.HELP)
-        retrieval = self._retrieve(loaded, question, context)
-        non_english = non_latin_share(question) > 0.3 and not self.embedder.multilingual
-        return loaded.answerer.answer(question, retrieval, non_english)
+        analysed, query, earlier = self._resolve(loaded, question, history)
+        if analysed.language == "zh" and not self.embedder.multilingual:
+            return loaded.answerer.in_chinese(analysed)
+        if analysed.language != "en" and not self.embedder.multilingual:
+            return loaded.answerer.reply(question, Kind.LANGUAGE)
+        retrieval = self._retrieve(loaded, query)
+        if analysed.wants_more and earlier:
+            previous = self._answer(loaded, earlier[-1], earlier[:-1])
+            shown = {(c.doc, c.paragraph, c.text.find(c.quote), c.text.find(c.quote) + len(c.quote))
+                     for c in previous.citations}
+            return loaded.answerer.more(analysed, retrieval, shown)
+        return loaded.answerer.answer(analysed, retrieval)

@@ -1,14 +1,24 @@
-"""Measure answer quality on labelled questions, and fit the abstention threshold from them."""
+"""Measure answer quality on labelled questions, per cause, and fit the abstention thresholds from them.
+
+Three kinds of question file (see ../shared/eval/README.md), told apart by their rows:
+answerable (`gold`), unanswerable (no `gold`; `kind` near/far when known) and conversations (`turns`).
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from bot.answering import Calibration
+from bot.answer import Answer
 from bot.errors import ForumbotError
+
+# Why an answer is counted wrong, so a report says what to fix, not only how much is broken.
+CORRECT, REFUSED, WRONG_PARAGRAPH, WRONG_SPAN, ANSWERED_UNANSWERABLE = (
+    "correct", "refused", "wrong paragraph", "wrong span", "answered but unanswerable")
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -16,107 +26,171 @@ def load_questions(path: Path) -> list[dict]:
         rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     except FileNotFoundError:
         raise ForumbotError(f"{path}: question file not found") from None
+    except IsADirectoryError:
+        raise ForumbotError(f"{path}: is a folder; pass a .jsonl question file") from None
     except ValueError as exc:
         raise ForumbotError(f"{path}: not JSON lines ({exc})") from None
-    if any("question" not in row for row in rows):
-        raise ForumbotError(f"{path}: every line needs a \"question\" field")
+    if any(not isinstance(row, dict) or ("question" not in row and "turns" not in row) for row in rows):
+        raise ForumbotError(f"{path}: every line needs a \"question\" (or a \"turns\" list for a conversation)")
     return rows
+
+
+def judge(answer: Answer, row: dict) -> str:
+    """The cause for one answer to one labelled question (or conversation turn)."""
+    if "gold" not in row or row.get("unanswerable"):
+        return CORRECT if answer.abstained else ANSWERED_UNANSWERABLE
+    if answer.abstained:
+        return REFUSED
+    if not answer.citations or not any(g in answer.citations[0].text for g in row["gold"]):
+        return WRONG_PARAGRAPH
+    return CORRECT if all(k in answer.answer for k in row.get("keys", [])) else WRONG_SPAN
+
+
+def rank(answer: Answer, gold: Sequence[str]) -> int | None:
+    """The number of the first citation whose paragraph holds a gold string."""
+    return next((c.n for c in answer.citations if any(g in c.text for g in gold)), None)
 
 
 @dataclass
 class Report:
-    questions: int
+    questions: int  # answerable ones (single questions and conversation turns)
     hit_at_1: float
     hit_at_3: float
     mrr: float
     answer_accuracy: float
     false_abstention: float
-    out_of_scope: int
+    out_of_scope: int  # unanswerable ones
     out_of_scope_abstention: float | None
+    near_abstention: float | None
+    far_abstention: float | None
     verbatim_quotes: float
     latency_p50_ms: float
     latency_p95_ms: float
+    turn_accuracy: float | None = None  # conversations only
+    follow_up_accuracy: float | None = None  # turns after the first
+    causes: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 
-def _rank(answer, gold: list[str]) -> int | None:
-    for citation in answer.citations:
-        if any(g in citation.text for g in gold):
-            return citation.n
-    return None
+def _share(values: list[bool]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
-def evaluate(engine, in_scope: list[dict], out_of_scope: list[dict] = ()) -> tuple[Report, list[dict]]:
-    """Run every question once; return the metrics and a per-question record for inspection."""
+def percentile(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else 0.0
+
+
+def _items(rows: Iterable[dict]) -> Iterable[tuple[dict, list[str]]]:
+    """(row, earlier questions) for every single question and conversation turn."""
+    for row in rows:
+        if "turns" not in row:
+            yield row, []
+            continue
+        history: list[str] = []
+        for number, turn in enumerate(row["turns"]):
+            yield {**turn, "id": f"{row.get('id')}.{number + 1}", "conversation": True}, list(history)
+            history.append(turn["question"])
+
+
+def evaluate(engine, rows: Iterable[dict], out_of_scope: Iterable[dict] = (),
+             on_progress: Callable[[], None] | None = None) -> tuple[Report, list[dict]]:
+    """Ask every question (and every turn, with its earlier turns) once; metrics and per-question records."""
     records, latencies, quotes, verbatim = [], [], 0, 0
-    for row in in_scope:
-        answer = engine.ask(row["question"])
-        rank = _rank(answer, row.get("gold", []))
-        correct = all(k in answer.answer for k in row.get("keys", []))
+    items = list(_items(rows)) + [({**r, "unanswerable": True}, []) for r in out_of_scope]
+    for row, history in items:
+        answer = engine.ask(row["question"], history)
         latencies.append(answer.latency_ms)
         for c in answer.citations:
             quotes += 1
             verbatim += c.quote in c.text and c.text in engine.store.documents[c.doc].paragraphs
-        records.append({"id": row.get("id"), "question": row["question"], "rank": rank, "correct": correct and not answer.abstained,
-                        "abstained": answer.abstained, "paragraphs": [c.paragraph for c in answer.citations]})
-    outside = []
-    for row in out_of_scope:
-        answer = engine.ask(row["question"])
-        latencies.append(answer.latency_ms)
-        outside.append(answer.abstained)
-        records.append({"id": row.get("id"), "question": row["question"], "abstained": answer.abstained, "out_of_scope": True})
-    n = max(len(in_scope), 1)
-    ranks = [r["rank"] for r in records[: len(in_scope)]]
+        answerable = "gold" in row and not row.get("unanswerable")
+        records.append({"id": row.get("id"), "question": row["question"], "answerable": answerable,
+                        "kind": row.get("kind"), "follow_up": bool(history), "conversation": row.get("conversation", False),
+                        "cause": judge(answer, row), "rank": rank(answer, row["gold"]) if answerable else None,
+                        "abstained": answer.abstained, "paragraphs": [c.paragraph for c in answer.citations],
+                        "answer": answer.answer})
+        if on_progress:
+            on_progress()
+    inside = [r for r in records if r["answerable"]]
+    outside = [r for r in records if not r["answerable"]]
+    turns = [r for r in records if r["conversation"]]
+    n = max(len(inside), 1)
+    ranks = [r["rank"] for r in inside]
     report = Report(
-        questions=len(in_scope),
+        questions=len(inside),
         hit_at_1=sum(r == 1 for r in ranks) / n,
         hit_at_3=sum(r is not None and r <= 3 for r in ranks) / n,
         mrr=sum(1 / r for r in ranks if r) / n,
-        answer_accuracy=sum(r["correct"] for r in records[: len(in_scope)]) / n,
-        false_abstention=sum(r["abstained"] for r in records[: len(in_scope)]) / n,
+        answer_accuracy=sum(r["cause"] == CORRECT for r in inside) / n,
+        false_abstention=sum(r["abstained"] for r in inside) / n,
         out_of_scope=len(outside),
-        out_of_scope_abstention=(sum(outside) / len(outside)) if outside else None,
+        out_of_scope_abstention=_share([r["abstained"] for r in outside]),
+        near_abstention=_share([r["abstained"] for r in outside if r["kind"] == "near"]),
+        far_abstention=_share([r["abstained"] for r in outside if r["kind"] == "far"]),
         verbatim_quotes=(verbatim / quotes) if quotes else 1.0,
-        latency_p50_ms=float(np.percentile(latencies, 50)) if latencies else 0.0,
-        latency_p95_ms=float(np.percentile(latencies, 95)) if latencies else 0.0,
+        latency_p50_ms=percentile(latencies, 50),
+        latency_p95_ms=percentile(latencies, 95),
+        turn_accuracy=_share([r["cause"] == CORRECT for r in turns]),
+        follow_up_accuracy=_share([r["cause"] == CORRECT for r in turns if r["follow_up"]]),
+        causes=dict(Counter(r["cause"] for r in records)),
     )
     return report, records
 
 
-ANSWER_LEANING = 0.25  # where in the gap between the two sets the threshold goes, from the unanswerable side
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
+    """ROC AUC: the chance that a random positive scores above a random negative (ties count half)."""
+    if not positives or not negatives:
+        return None
+    wins = sum((p > q) + 0.5 * (p == q) for p in positives for q in negatives)
+    return wins / (len(positives) * len(negatives))
 
 
-def fit_threshold(in_scope: list[float], out_of_scope: list[float]) -> float:
-    """The confidence threshold with the fewest errors, a false abstention counting twice as much as
-    answering an unanswerable question. Within the best gap it leans toward the unanswerable side,
-    because labelled answerable questions are fewer and easier than real ones."""
-    points = sorted(set(in_scope) | set(out_of_scope))
-    if len(points) < 2:
-        return points[0] if points else Calibration().threshold
-
-    def cost(threshold: float) -> int:
-        return 2 * sum(s < threshold for s in in_scope) + sum(s >= threshold for s in out_of_scope)
-
-    low, high = min(zip(points, points[1:]), key=lambda gap: (cost(gap[1]), gap[0] - gap[1]))
-    return low + ANSWER_LEANING * (high - low)
+# What `index build` and `forumbot calibrate` fit on, relative to the calibration folder. The held-out
+# half (holdout/) is never read here: it measures whether the fit generalises.
+ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl")
+UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl")
+FALSE_ABSTENTION_COST = 1  # a refusal and a wrong answer cost the same: both break the promise of a checkable answer
+CONFIDENCE_GRID = (0.3, 0.4, 0.5)  # far off-topic questions sit below 0.3; casual in-scope ones mostly above
 
 
-def calibrate(engine, in_scope: list[dict], out_of_scope: list[dict]) -> dict:
-    """Fit the abstention threshold on the confidences of labelled questions.
+def calibration_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    return ([folder / f for f in ANSWERABLE_FILES if (folder / f).exists()],
+            [folder / f for f in UNANSWERABLE_FILES if (folder / f).exists()])
 
-    Out-of-scope questions that the grounding checks reject anyway (a name the corpus never
-    mentions, a count with no number) are left out: the threshold only has to separate the rest.
-    """
-    inside = [engine.assess(r["question"])[0] for r in in_scope]
-    outside = [confidence for confidence, rejected in map(engine.assess, (r["question"] for r in out_of_scope)) if not rejected]
-    threshold = fit_threshold(inside, outside)
+
+def calibrate(engine, answerable: Sequence[dict], unanswerable: Sequence[dict],
+              on_progress: Callable[[], None] | None = None) -> dict:
+    """Fit the confidence threshold and the unsupported-share limit with the fewest weighted errors.
+
+    A question abstains when its confidence is below the threshold, its cited paragraph lacks more than
+    the limit of what it asks, or it names something the corpus never mentions (whatever the thresholds)."""
+    def assess(rows: Sequence[dict]) -> list[tuple[float, float, bool]]:
+        out = []
+        for row in rows:
+            out.append(engine.assess(row["question"]))
+            if on_progress:
+                on_progress()
+        return out
+
+    inside, outside = assess(answerable), assess(unanswerable)
+
+    def abstains(item: tuple[float, float, bool], threshold: float, limit: float) -> bool:
+        confidence, unsupported, rejected = item
+        return rejected or confidence < threshold or unsupported > limit
+
+    limits = sorted({round(u, 4) for _, u, _ in inside + outside} | {0.0, 1.0})
+    best = min(((FALSE_ABSTENTION_COST * sum(abstains(i, t, u) for i in inside)
+                 + sum(not abstains(o, t, u) for o in outside), -u, t, u)
+                for t in CONFIDENCE_GRID for u in limits))
+    _, _, threshold, limit = best
     return {
-        "threshold": round(threshold, 4),
-        "strong": round(float(np.percentile(inside, 75)), 4),  # answer non-English only when this sure
+        "threshold": threshold,
+        "unsupported": limit,
         "calibrated": True,
-        "fitted_on": {"in_scope": len(inside), "out_of_scope": len(out_of_scope), "left_to_threshold": len(outside)},
-        "false_abstention": round(sum(s < threshold for s in inside) / max(len(inside), 1), 4),
-        "out_of_scope_abstention": round((len(out_of_scope) - sum(s >= threshold for s in outside)) / max(len(out_of_scope), 1), 4),
+        "fitted_on": {"answerable": len(inside), "unanswerable": len(outside)},
+        "false_abstention": round(sum(abstains(i, threshold, limit) for i in inside) / max(len(inside), 1), 4),
+        "unanswerable_abstention": round(sum(abstains(o, threshold, limit) for o in outside) / max(len(outside), 1), 4),
+        "answerability_auc": auc([1 - u for _, u, _ in inside], [1 - u for _, u, _ in outside]),
     }

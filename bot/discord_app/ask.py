@@ -47,7 +47,7 @@ class Ask(commands.Cog):
 
     async def respond(self, question: str, context: str | None, user: discord.abc.User,
                       guild_id: int | None, channel_id: int | None) -> Reply:
-        answer = await self.bot.run_model(self.bot.engine.ask, question, context)
+        answer = await self.bot.run_model(self.bot.engine.ask, question, [context] if context else [])
         log_id = await asyncio.to_thread(self.bot.question_log.record, answer, user.id, guild_id, channel_id)
         effective = f"{context} {question}" if context else question
         return Reply(embed=answer.to_embed(), view=AnswerView(self.bot, answer, log_id), question=effective)

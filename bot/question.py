@@ -1,0 +1,338 @@
+"""Question analysis: one value, computed once, that retrieval, span selection and verification share.
+
+Community members type fast: "whats li's talk about lol", "acadmicians", "the lady from the gov". The
+analysis turns that into clean text to embed and search, the content terms that must be found in the
+cited text, what kind of thing is asked for (the focus), the names it mentions, its language, and whether
+it leans on earlier turns. Nothing here knows a particular document: the corpus vocabulary is passed in.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+
+from bot.text import STOPWORDS, WORD, content_terms, stem, words
+
+
+class Focus(str, Enum):
+    """What kind of thing the question asks for: the cited text must hold one."""
+
+    PERSON = "person"
+    NUMBER = "number"
+    DATE = "date"
+    PLACE = "place"
+    REASON = "reason"
+    LIST = "list"
+    YES_NO = "yes/no"
+    THING = "thing"
+
+
+# General chat shorthand (not any document's words): expanded so the terms match written text.
+SHORTHAND = {
+    "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
+    "hows": "how is", "whens": "when is", "isnt": "is not", "doesnt": "does not", "didnt": "did not",
+    "r": "are", "u": "you", "ur": "your", "ppl": "people", "yr": "year", "yrs": "years", "govt": "government",
+    "gov": "government", "w": "with", "n": "and", "bc": "because", "cuz": "because", "coz": "because",
+    "acc": "according", "abt": "about", "bout": "about", "wanna": "want to", "gonna": "going to",
+    "info": "information", "tech": "technology", "techs": "technologies", "sci": "science", "recs": "recommendations",
+    "rec": "recommendation", "demo": "demonstration", "execs": "executives", "exec": "executive", "org": "organisation",
+    "dept": "department", "intl": "international", "natl": "national", "mgmt": "management", "q": "question",
+    "pic": "picture", "ai": "artificial intelligence", "1st": "first", "2nd": "second", "3rd": "third",
+}
+# Chatter that carries no question: greetings, thanks, apologies, hedges, laughter.
+CHATTER = frozenset("""
+hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz please sorry apologies lol lmao
+haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
+literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
+""".split())
+_CHATTER_CLAUSE = re.compile(
+    r"^(hi|hey|hello|yo|sorry|apologies|thanks|thank you|thx|ty|just (trying|wondering|curious|checking)|"
+    r"genuinely|honestly|quick (one|q|question)|no idea|i (can't|cannot|couldn't) tell|lol|pls|please|idk|"
+    r"(i'm|im|i am) (confused|curious|wondering|not sure|new here)|if (that|this) makes sense|"
+    r"(sorry )?if (this|that|thats|that's|it's|its) (is )?(a )?(obvious|silly|dumb|stupid))\b", re.I)
+_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|\s+but\s+(?=\w)", re.I)
+# Words that say how to answer, not what about: "what does it *say* about", "describe *exactly*".
+DISCOURSE = frozenset("""
+say says said saying mention mentions mentioned mentioning talk talks talked talking describe describes described
+explain explains explained call calls called mean means meant thing things stuff part bit anything something
+exactly actually specifically mostly main mainly basically supposed whole overall kind sort type way get got
+know tell told think thought seem seems look looks want wanted make makes made give gives gave name named
+article articles piece story post writeup mentioned anyone able regarding
+""".split())
+# Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
+GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
+point points area areas item items topic topics detail details info information fact facts example examples
+purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
+section sections content contents level else
+""".split())
+_AUXILIARY = frozenset("""is are was were be been do does did has have had can could will would should shall may might
+must am it its he she they this that these those there the a an of to in on at for about""".split())
+_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|that|the|to|he|she|they|it)\b|\s*$)", re.I)
+_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
+# A question about the document itself rather than its content.
+_ABOUT_DOCUMENT = re.compile(
+    r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
+    r"\bwho (wrote|writes|authored|reported)\b|\b(author|writer|journalist|byline)\b", re.I)
+_MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|keep going|continue|elaborate|what else|"
+                   r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
+MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
+_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
+_CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then)\b", re.I)
+_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other|another)\b", re.I)
+_ALTERNATIVE = re.compile(r"\bor\b", re.I)
+
+_FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
+    (Focus.NUMBER, re.compile(r"\bhow (many|much|old|long|often|far|big|large|tall)\b|\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
+    (Focus.DATE, re.compile(r"^\s*when\b|\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|\bwhat yr\b", re.I)),
+    (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|\b(which|what) (venue|hall|city|country|countries|district|place|location|building|room|province)\b", re.I)),
+    (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|\b(which|what) (person|people|speaker|speakers|academician|official|ceo|name)\b", re.I)),
+    (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|\bhow come\b", re.I)),
+    (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|sections|achievements|recommendations|technologies|characteristics)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
+    (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
+]
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
+MIN_SPELL_LENGTH = 4  # shorter words are too often real words in some sense; correcting them does more harm
+
+
+@dataclass(frozen=True)
+class Question:
+    raw: str
+    text: str  # cleaned and corrected: what is embedded and searched
+    terms: tuple[str, ...]  # stemmed content terms the cited text should hold
+    words: tuple[str, ...] = ()  # the same terms as typed (lower case), for similarity to corpus words
+    focus: Focus = Focus.THING
+    alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # "A or B": one side is enough
+    names: tuple[str, ...] = ()  # corpus names recognised (surface form), in any script
+    unknown: tuple[str, ...] = ()  # words that look like names the corpus never mentions
+    language: str = "en"  # "en", "zh" or "other"
+    refers_back: bool = False  # leans on earlier turns ("what did she say next?")
+    wants_more: bool = False  # "tell me more", "what else"
+    about_document: bool = False  # "who wrote this?"
+    ordinal: str | None = None  # "the second achievement"
+    head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
+    corrections: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@lru_cache(maxsize=1)
+def _english():
+    """A general English word list (pyspellchecker's), loaded once: tells a typo from a real word."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+COMMON_RARITY, RARE_RARITY = 5.0, 12.0  # log inverse frequency in English: "the" ~3, "need" ~6, "university" ~11
+
+
+@lru_cache(maxsize=65536)
+def specificity(word: str) -> float:
+    """How much a word narrows a question, from 0.1 (everyday words) to 1 (rare words, names, typos).
+
+    General English frequency, not the corpus: "need", "good" or "time" say little about what is asked,
+    "university" or "venue" say a lot. Small numbers ("what 3 things") only restate a list's length."""
+    if word.isdigit():
+        return 1.0 if len(word) == 4 else 0.0
+    frequency = _english().word_frequency
+    rarity = math.log(frequency.total_words / (frequency[word] + 1))
+    return min(1.0, max(0.1, (rarity - COMMON_RARITY) / (RARE_RARITY - COMMON_RARITY)))
+
+
+def _edits1(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+
+
+class Analyser:
+    """Knows the corpus vocabulary (surface words and names); turns raw text into a Question."""
+
+    def __init__(self, paragraphs: Iterable[str]):
+        texts = list(paragraphs)
+        self.surface = frozenset(w for t in texts for w in words(t))
+        self.stems = frozenset(stem(w) for w in self.surface)
+        self.capitalised = _capitalised_runs(texts)  # "libohu" -> "Li Bohu", "beijing" -> "Beijing"
+        english = _english()
+        self.names = {key: surface for key, surface in self.capitalised.items()
+                      if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
+
+    # -- words ---------------------------------------------------------------------------------
+    def correct(self, word: str) -> str:
+        """A word neither the corpus nor English knows, mapped to the corpus word one or two edits away."""
+        if (word in self.surface or not word.isalpha() or len(word) < MIN_SPELL_LENGTH
+                or stem(word) in self.stems):
+            return word
+        english = _english()
+        if word in english:
+            return word
+        near = _edits1(word)
+        in_corpus = sorted(near & self.surface)
+        if not in_corpus and len(word) >= TWO_EDITS_LENGTH:
+            in_corpus = sorted({w2 for w1 in near for w2 in _edits1(w1) if w2 in self.surface})
+        if in_corpus:
+            return in_corpus[0]
+        in_english = english.known(near)
+        return max(in_english, key=english.word_usage_frequency) if in_english else word
+
+    def _known(self, word: str) -> bool:
+        return word in self.surface or stem(word) in self.stems
+
+    # -- the analysis ---------------------------------------------------------------------------
+    def analyse(self, raw: str) -> Question:
+        language = _language(raw)
+        if language != "en":
+            return Question(raw, raw, (), names=self._names_in_script(raw), language=language)
+        core = self._core(raw)
+        expanded = _join_split_names(" ".join(SHORTHAND.get(t.lower(), t.lower()) for t in WORD.findall(core)), self.stems)
+        names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
+        corrections = {w: w if w in names else self.correct(w) for w in expanded.split()}
+        text = " ".join(corrections[w] for w in expanded.split())
+        corrections = {w: fixed for w, fixed in corrections.items() if fixed != w}
+        content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER and w not in DISCOURSE
+                   and (len(w) > 1 or w.isdigit())]
+        kept = set(text.split())  # a part of a name typed apart ("xiu" in "yang xiu ling") was joined away
+        unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
+        about_document = bool(_ABOUT_DOCUMENT.search(text))
+        return Question(
+            raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=_focus(text), alternatives=_alternatives(text),
+            names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
+            unknown=unknown, language="en",
+            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
+            and not about_document,
+            wants_more=bool(_MORE.search(text)) and len(text.split()) <= MORE_WORDS, about_document=about_document,
+            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(text, _focus(text)),
+            corrections=corrections)
+
+    def _core(self, raw: str) -> str:
+        """The question without greetings, apologies and thanks around it."""
+        clauses = [c.strip() for c in _CLAUSES.split(raw) if c.strip()]
+        kept = [c for c in clauses if not _CHATTER_CLAUSE.match(c.lower().strip(" ,.!?"))]
+        kept = [c for c in kept if any(w.lower() not in CHATTER for w in WORD.findall(c))]
+        return " ".join(kept) if kept else raw
+
+    def _name_like(self, text: str) -> list[str]:
+        """Capitalised words inside a sentence, and words no dictionary knows: likely names ("tencent", "5G")."""
+        tokens = WORD.findall(text)
+        english = _english()
+        found = []
+        for i, token in enumerate(tokens):
+            lower = token.lower()
+            if lower in STOPWORDS or lower in CHATTER or lower in SHORTHAND or self._known(lower):
+                continue
+            capitalised = i > 0 and token[0].isupper() and not text.isupper()
+            mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+            unknown_word = token.isalpha() and lower not in english and self.correct(lower) == lower
+            if capitalised and lower not in english or mixed or unknown_word:
+                found.append(token)
+        return found
+
+    def _has_own_subject(self, text: str) -> bool:
+        """A follow-up that names its own subject ("and what did Yang Xiuling say?") needs no earlier turn."""
+        return any(key in text.replace(" ", "") for key in self.names) and not _CONTINUATION.match(text)
+
+    def _names_in_script(self, raw: str) -> tuple[str, ...]:
+        """Corpus names written in Chinese characters, recognised through their pinyin ("李伯虎" -> "Li Bohu")."""
+        from pypinyin import lazy_pinyin
+
+        found = []
+        for run in CJK_RUN.findall(raw):
+            syllables = lazy_pinyin(run)
+            for size in range(6, 0, -1):
+                for i in range(len(syllables) - size + 1):
+                    surface = self.capitalised.get("".join(syllables[i:i + size]))
+                    if surface and surface not in found:
+                        found.append(surface)
+        return tuple(found)
+
+
+
+
+_FILLER_STEMS = frozenset(stem(w) for w in CHATTER | DISCOURSE)
+
+
+def _language(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "en"
+    if sum(bool(CJK.match(c)) for c in letters) / len(letters) > NON_LATIN_SHARE:
+        return "zh"
+    latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+    return "en" if 1 - latin / len(letters) <= NON_LATIN_SHARE else "other"
+
+
+NON_LATIN_SHARE = 0.3  # above this share of letters outside the Latin script, a question is not in English
+
+
+def _focus(text: str) -> Focus:
+    for focus, pattern in _FOCUS_PATTERNS:
+        if pattern.search(text):
+            return focus
+    return Focus.THING
+
+
+def _head(text: str, focus: Focus) -> str | None:
+    """The noun naming what is asked for: the last word of the phrase after which/what/how many.
+    A number or date question needs a number or date, not the word "year" or "amount" itself."""
+    if focus in (Focus.NUMBER, Focus.DATE):
+        return None
+    for pattern in (_HEAD, _POSSESSED):
+        for match in pattern.finditer(text):
+            phrase = [w for w in match.group(1).lower().split() if w not in _AUXILIARY]
+            if len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "which bureau *published* ...": a verb
+                phrase.pop()
+            if phrase and not phrase[-1].isdigit() and phrase[-1] not in GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER:
+                return phrase[-1]
+    return None
+
+
+ALTERNATIVE_TERMS = 2  # content words on each side of "or" that make up an alternative
+
+
+def _alternatives(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """'mostly business execs or academics?' -> ({busi, execut}, {academ}): either side is enough."""
+    pairs = []
+    for match in _ALTERNATIVE.finditer(text):
+        before = [t for t in content_terms(text[:match.start()]) if t not in _FILLER_STEMS][-ALTERNATIVE_TERMS:]
+        after = [t for t in content_terms(text[match.end():]) if t not in _FILLER_STEMS][:ALTERNATIVE_TERMS]
+        if before and after:
+            pairs.append((frozenset(before), frozenset(after)))
+    return tuple(pairs)
+
+
+def _capitalised_runs(paragraphs: Sequence[str]) -> dict[str, str]:
+    """Runs of capitalised words in the corpus, keyed by their lower-case letters without spaces."""
+    names: dict[str, str] = {}
+    for text in paragraphs:
+        for match in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", text):
+            parts = match.group(0).split()
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    key = "".join(parts[i:j]).lower()
+                    if len(key) >= 4 and key not in STOPWORDS:
+                        names.setdefault(key, " ".join(parts[i:j]))
+    return names
+
+
+def _join_split_names(text: str, vocabulary: frozenset[str]) -> str:
+    """'yang xiu ling' -> 'yang xiuling': adjacent words whose concatenation is a corpus term."""
+    tokens = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2):
+            parts = tokens[i:i + size]
+            joined = "".join(parts)
+            if len(parts) == size and stem(joined) in vocabulary and not all(stem(p) in vocabulary for p in parts):
+                out.append(joined)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)

@@ -1,0 +1,79 @@
+"""The question-analysis stage on its own: cleaning, spelling, focus, names, language, follow-ups."""
+import pytest
+
+from bot.question import Analyser, Focus, specificity
+
+CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
+          "Yang Xiuling pointed out in her speech that Beijing is in a critical period.",
+          "The forum in Zhongguancun released two major achievements and a development report."]
+
+
+@pytest.fixture(scope="module")
+def analyser():
+    return Analyser(CORPUS)
+
+
+def test_chatter_is_dropped_and_shorthand_expanded(analyser):
+    q = analyser.analyse("hi all, sorry if this is obvious, but whats li bohu's speech about? thx")
+    assert "sorry" not in q.text and "thx" not in q.text and "what is" in q.text
+    assert {"li", "bohu", "speech"} <= set(q.words)
+
+
+@pytest.mark.parametrize("typed, fixed", [("acadmician", "academician"), ("beiijng", "beijing"), ("reoprt", "report"),
+                                          ("devlopment", "development")])
+def test_typos_are_corrected_against_the_corpus(analyser, typed, fixed):
+    assert fixed in analyser.analyse(f"what about the {typed}").text.split()
+
+
+def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
+    q = analyser.analyse("what did tencent say")
+    assert "tencent" in q.text and q.unknown == ("tencent",)
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("how many achievements were released", Focus.NUMBER), ("when did the forum start", Focus.DATE),
+    ("where was it held", Focus.PLACE), ("who is li bohu", Focus.PERSON), ("why is beijing important", Focus.REASON),
+    ("is yang an academician", Focus.YES_NO), ("what did the report cover", Focus.THING),
+])
+def test_focus(analyser, question, focus):
+    assert analyser.analyse(question).focus == focus
+
+
+@pytest.mark.parametrize("question, head", [("which university did yang xiuling study at", "university"),
+                                            ("what's zhang qin's email", "email"), ("which 3 things does li want", None),
+                                            ("what did li say", None), ("how many days does it last", None)])
+def test_head_names_what_is_asked_for(analyser, question, head):
+    assert analyser.analyse(question).head == head
+
+
+def test_names_typed_apart_are_joined(analyser):
+    q = analyser.analyse("yang xiu ling beijing")
+    assert "xiuling" in q.words and q.unknown == ()
+
+
+def test_chinese_names_are_recognised_through_pinyin(analyser):
+    q = analyser.analyse("李伯虎和杨秀玲在中关村说了什么？")
+    assert q.language == "zh"
+    assert {"Li Bohu", "Yang Xiuling", "Zhongguancun"} <= set(q.names)
+
+
+def test_follow_ups_are_recognised(analyser):
+    assert analyser.analyse("what did she say next?").refers_back
+    assert analyser.analyse("ok go on, tell me more").wants_more
+    assert not analyser.analyse("what did Yang Xiuling say?").refers_back
+    assert not analyser.analyse("what else did the report cover besides the key projects and the cases?").wants_more
+
+
+def test_alternatives_let_either_side_answer(analyser):
+    q = analyser.analyse("mostly business execs or academics?")
+    assert q.alternatives and any("academ" in side for pair in q.alternatives for side in pair)
+
+
+def test_about_the_article_itself(analyser):
+    assert analyser.analyse("who wrote this?").about_document
+    assert not analyser.analyse("what does the report cover").about_document
+
+
+def test_specificity_weighs_rare_words_over_everyday_ones():
+    assert specificity("university") > specificity("need")
+    assert specificity("3") == 0.0 and specificity("2020") == 1.0

@@ -1,0 +1,38 @@
+"""The same method, unchanged, on a document nobody tuned it on: it answers and it abstains."""
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import evaluate, load_questions
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def library_engine(tmp_path_factory, embedder):
+    from bot.engine import Engine
+    from bot.settings import Settings
+
+    base = tmp_path_factory.mktemp("second-document")
+    settings = Settings(corpus_dir=FIXTURES / "second_corpus", index_dir=base / "index", data_dir=base / "data",
+                        calibration_dir=base / "no-questions", discord_token=None)
+    engine = Engine(settings, embedder)
+    engine.rebuild()
+    return engine
+
+
+def test_an_index_without_calibration_questions_says_it_is_uncalibrated(library_engine):
+    assert "calibration" not in library_engine.store.manifest
+
+
+def test_answers_and_abstains_on_another_document(library_engine):
+    report, records = evaluate(library_engine, load_questions(FIXTURES / "second_corpus_questions/answerable.jsonl"),
+                               load_questions(FIXTURES / "second_corpus_questions/unanswerable.jsonl"))
+    assert report.hit_at_1 >= 0.6 and report.answer_accuracy >= 0.5
+    assert report.near_abstention >= 0.5
+    assert report.verbatim_quotes == 1.0
+
+
+def test_who_wrote_it_comes_from_its_byline(library_engine):
+    answer = library_engine.ask("who wrote this article?")
+    assert not answer.abstained and answer.citations[0].paragraph == 1
