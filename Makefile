@@ -40,7 +40,7 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval benchmarks/questions/in_scope.jsonl --out-of-scope benchmarks/questions/near_topic.jsonl
 
 clean:
-	rm -rf index/current index/versions index/.build-* .pytest_cache
+	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache
 
 # Speed and memory as ratios against the bare model; writes benchmarks/RESULTS.md (the 1M-vector HNSW run takes minutes).
 bench: $(STAMP) $(INDEX)
