@@ -19,3 +19,7 @@ class ConfigError(ForumbotError):
 
 class QuestionLogError(ForumbotError):
     """The question log cannot be opened or read (damaged, locked, or its folder unwritable)."""
+
+
+class NetworkError(ForumbotError):
+    """An outside service (Discord) cannot be reached."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import secrets
 import sqlite3
 import statistics
@@ -89,6 +90,9 @@ class QuestionLog:
         except OSError as exc:
             raise QuestionLogError(f"cannot write to the data folder {path.parent} ({exc.strerror}); "
                                    f"set FORUMBOT_DATA_DIR to a writable folder") from None
+        if not os.access(path.parent, os.W_OK):  # even reading needs it: SQLite's WAL keeps its index beside the file
+            raise QuestionLogError(f"cannot write to the data folder {path.parent} (read-only); "
+                                   f"set FORUMBOT_DATA_DIR to a writable folder")
         self._lock = threading.Lock()
         try:
             self._db = self._connect()
