@@ -128,18 +128,20 @@ class QuestionLog:
             with self._lock:
                 self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
-    def _read(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
-        """A query that sees every write queued before it (waiting at most FLUSH_TIMEOUT for them)."""
+    def _read(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of a query that sees every write queued before it (waiting at most
+        FLUSH_TIMEOUT for them). Fetched under the lock: the connection is shared by threads."""
         self._writer.flush(FLUSH_TIMEOUT)
         with self._lock:
             try:
-                return self._db.execute(sql, params)
+                cursor = self._db.execute(sql, params)
+                return [d[0] for d in cursor.description], cursor.fetchall()
             except sqlite3.Error as exc:
                 raise QuestionLogError(f"cannot read the question log {self.path} ({exc})") from None
 
     @property
     def schema_version(self) -> int:
-        return self._read("PRAGMA user_version").fetchone()[0]
+        return self._read("PRAGMA user_version")[1][0][0]
 
     @property
     def unwritten(self) -> int:
@@ -174,9 +176,8 @@ class QuestionLog:
         return self._writer.submit(write)
 
     def row(self, row_id: int) -> dict | None:
-        cursor = self._read("SELECT * FROM questions WHERE id = ?", (row_id,))
-        values = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], values)) if values else None
+        columns, rows = self._read("SELECT * FROM questions WHERE id = ?", (row_id,))
+        return dict(zip(columns, rows[0])) if rows else None
 
     def prune(self, retention_days: int, now: float | None = None) -> int | None:
         """Delete rows past retention; the number removed, or None after a logged failure. Never raises,
@@ -191,9 +192,9 @@ class QuestionLog:
 
     def stats(self, days: int = 7, now: float | None = None, top: int = 5) -> Stats:
         since = (now or time.time()) - days * DAY
-        rows = self._read(
+        _, rows = self._read(
             "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms, feedback FROM questions"
-            " WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
+            " WHERE asked_at >= ? ORDER BY asked_at", (since,))
         per_day: dict[str, dict] = {}
         for day, _, abstained, _, _ in rows:
             entry = per_day.setdefault(day, {"day": day, "questions": 0, "abstained": 0})
