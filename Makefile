@@ -46,7 +46,7 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(HOLDOUT)/multilingual.jsonl
 
 clean:
-	rm -rf index/current index/versions index/.build-* .pytest_cache
+	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache
 
 # Speed and memory as ratios against the bare model; writes benchmarks/RESULTS.md (the 1M-vector HNSW run takes minutes).
 bench: $(STAMP) $(INDEX)

@@ -36,11 +36,24 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _word_before(text: str, end: int, floor: int) -> str:
+    """The last word before `end`, looking no further back than `floor` (the previous full stop), so
+    splitting a paragraph reads each character a bounded number of times: linear, not quadratic."""
+    stop = end
+    while stop > floor and text[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > floor and not text[start - 1].isspace():
+        start -= 1
+    return text[start:stop]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in text, whitespace excluded."""
-    spans, start = [], 0
+    spans, start, floor = [], 0, 0
     for match in _SENTENCE_END.finditer(text):
-        word = text[:match.start()].rsplit(None, 1)[-1].lower() if text[:match.start()].strip() else ""
+        word = _word_before(text, match.start(), floor).lower()
+        floor = match.end()
         if word.strip("(\"'“") in _ABBREVIATIONS or len(word) == 1:
             continue
         spans.append(_trimmed(text, start, match.end()))

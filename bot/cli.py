@@ -2,8 +2,10 @@
 `forumbot --help` and `forumbot index info` start fast."""
 from __future__ import annotations
 
+import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.errors import ForumbotError, IndexStoreError
+from bot.errors import ConfigError, ForumbotError, IndexStoreError
 from bot.settings import Settings, get_settings
 
 app = typer.Typer(help="Answers questions about the 2020 Zhongguancun Forum article, with citations.",
@@ -110,6 +112,31 @@ def _parse_line(line: str) -> tuple[str, list[str]]:
     return line, []
 
 
+def _tolerate_undecodable_stdin() -> None:
+    """Under a strict locale (PYTHONIOENCODING=utf-8) one stray byte would abort the whole batch: keep such
+    bytes as lone surrogates instead, so only the line holding them is skipped."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
+
+
+def _decodable(line: str) -> bool:
+    try:
+        line.encode(sys.stdin.encoding or "utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _stdin_lines() -> Iterator[str]:
+    """One question per line of stdin; a line that is not valid text is skipped with one line on stderr."""
+    _tolerate_undecodable_stdin()
+    for number, line in enumerate(sys.stdin, start=1):
+        if _decodable(line):
+            yield line.rstrip("\n")
+        else:
+            err.print(f"stdin line {number} is not valid {sys.stdin.encoding} text; skipped")
+
+
 @app.command()
 def ask(question: Annotated[Optional[str], typer.Argument(help="The question; omit to read one per line from stdin.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False):
@@ -117,7 +144,7 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
 
     A stdin line may be a JSON object {"question": "...", "history": ["earlier question", ...]}."""
     engine = load_engine()
-    lines = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    lines = [question] if question is not None else _stdin_lines()
     for line in lines:
         if question is None and not line.strip():
             continue
@@ -141,11 +168,15 @@ def chat():
     out.print(engine.ask("help").answer, markup=False)
     out.print("Type a question (follow-ups like \"tell me more\" use the earlier ones), or an empty line to quit.\n", style="dim")
     history: list[str] = []
+    _tolerate_undecodable_stdin()
     while True:
         try:
             question = input("you> ")
         except (EOFError, KeyboardInterrupt):
             break
+        if not _decodable(question):
+            err.print(f"That line is not valid {sys.stdin.encoding} text; please type it again.")
+            continue
         if not question.strip():
             break
         answer = engine.ask(question, history)
@@ -223,13 +254,20 @@ def stats(days: Annotated[int, typer.Option(help="How many days back.")] = 7,
     """Questions per day, abstention rate, latency, top questions and gaps from the question log."""
     from bot.questionlog import open_log, plot_stats
 
+    if days < 1:
+        raise ConfigError(f"--days must be 1 or more (got {days})")
     settings = get_settings()
     log = open_log(settings)
-    log.prune(settings.log_retention_days)
-    result = log.stats(days)
-    log.close()
+    try:
+        log.prune(settings.log_retention_days)  # a failure is one logged line; the stats are still shown
+        result = log.stats(days)
+    finally:
+        log.close()
     if plot:
-        plot_stats(result, plot)
+        try:
+            plot_stats(result, plot)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the plot to {plot} ({exc.strerror}); pass --plot a file in an existing, writable folder") from None
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return

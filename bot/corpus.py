@@ -71,7 +71,15 @@ def corpus_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
 
 
-def load_corpus(root: Path) -> list[Document]:
+def _check_inside(path: Path, root: Path) -> None:
+    """A link out of the corpus folder could publish any file the bot can read (a key, /etc/passwd), quoted verbatim."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise CorpusError(f"{path}: links to {target}, outside the corpus folder; copy the file in, "
+                          "or set FORUMBOT_CORPUS_ALLOW_EXTERNAL_LINKS=true")
+
+
+def load_corpus(root: Path, allow_external_links: bool = False) -> list[Document]:
     """Load every .txt/.md file under root; any bad file stops the load with a one-line error."""
     root = Path(root)
     if not root.is_dir():
@@ -79,6 +87,8 @@ def load_corpus(root: Path) -> list[Document]:
     docs: dict[str, Document] = {}
     sources: dict[str, Path] = {}
     for path in corpus_files(root):
+        if not allow_external_links:
+            _check_inside(path, root)
         doc = load_document(path, root)
         if doc.id in docs:
             raise CorpusError(f"{path}: document id '{doc.id}' is also used by {sources[doc.id]}; rename one of them")

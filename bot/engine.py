@@ -83,7 +83,8 @@ class Engine:
         """Build from the corpus, fit the abstention thresholds, and swap the result in; questions keep
         using the old index meanwhile. Without calibration questions the index says it is uncalibrated."""
         with self._build_lock:
-            report = build_index(load_corpus(self.settings.corpus_dir), self.embedder, self.settings.index_dir,
+            docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
+            report = build_index(docs, self.embedder, self.settings.index_dir,
                                  sentences_per_passage=self.settings.chunk_sentences,
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)

@@ -15,3 +15,11 @@ class IndexStoreError(ForumbotError):
 
 class ConfigError(ForumbotError):
     """A setting is missing or malformed (for example the Discord token)."""
+
+
+class QuestionLogError(ForumbotError):
+    """The question log cannot be opened or read (damaged, locked, or its folder unwritable)."""
+
+
+class NetworkError(ForumbotError):
+    """An outside service (Discord) cannot be reached."""

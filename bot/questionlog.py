@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import secrets
 import sqlite3
 import statistics
@@ -16,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer
+from bot.background import BackgroundWriter
+from bot.errors import QuestionLogError
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Each entry upgrades the schema by one version (PRAGMA user_version); never edit a released one.
 MIGRATIONS = [
@@ -39,6 +45,13 @@ MIGRATIONS = [
     """,
 ]
 DAY = 86400
+ROW_IDS = 2**63 - 1  # SQLite's positive integer ids: random ones, chosen before the write, never collide in practice
+QUEUE_CAPACITY = 1000  # rows and votes waiting for the disk; past this they are counted as unwritten, not held
+WRITE_ATTEMPTS = 4  # each waits BUSY_TIMEOUT for a lock, then backs off RETRY_BACKOFF, doubling: ~25 s in all
+RETRY_BACKOFF = 0.5  # seconds
+BUSY_TIMEOUT = 5.0  # seconds a statement waits for another process's lock (a backup, a sqlite3 shell)
+FLUSH_TIMEOUT = 2.0  # seconds a read waits for queued writes before reading without them
+CLOSE_TIMEOUT = 10.0  # seconds shutting down waits for queued writes
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class Stats:
     top_questions: list[dict]
     gaps: list[dict]
     feedback: dict
+    unwritten: int  # rows and votes this process could not write since it started (0 from the CLI, which writes none)
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -64,17 +78,41 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 class QuestionLog:
-    """One connection shared by worker threads; every use of it holds the lock."""
+    """Answers never wait on the log: rows and votes are written by a background writer with their ids
+    chosen up front, so a vote on a row still queued lands once the row is written. Reads (stats,
+    pruning) use a second connection, shared by worker threads under a lock."""
 
     def __init__(self, path: Path, salt: str | None = None):
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._salt = salt or self._stored_salt(path.parent / "salt")
+        self.path = path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._salt = salt or self._stored_salt(path.parent / "salt")
+        except OSError as exc:
+            raise QuestionLogError(f"cannot write to the data folder {path.parent} ({exc.strerror}); "
+                                   f"set FORUMBOT_DATA_DIR to a writable folder") from None
+        if not os.access(path.parent, os.W_OK):  # even reading needs it: SQLite's WAL keeps its index beside the file
+            raise QuestionLogError(f"cannot write to the data folder {path.parent} (read-only); "
+                                   f"set FORUMBOT_DATA_DIR to a writable folder")
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        try:
+            self._db = self._connect()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+            writer_db = self._connect()
+        except sqlite3.Error as exc:
+            raise self._unusable(exc) from None
+        self._writer = BackgroundWriter(lambda write: write(writer_db), writer_db.close, name="question log",
+                                        capacity=QUEUE_CAPACITY, attempts=WRITE_ATTEMPTS, backoff=RETRY_BACKOFF)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+
+    def _unusable(self, exc: sqlite3.Error) -> QuestionLogError:
+        if "locked" in str(exc):
+            return QuestionLogError(f"the question log {self.path} is locked by another process ({exc}); try again when it is done")
+        return QuestionLogError(f"cannot use the question log {self.path} ({exc}); if the file is damaged, "
+                                f"move it aside and a new log is started")
 
     @staticmethod
     def _stored_salt(path: Path) -> str:
@@ -90,48 +128,73 @@ class QuestionLog:
             with self._lock:
                 self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
+    def _read(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of a query that sees every write queued before it (waiting at most
+        FLUSH_TIMEOUT for them). Fetched under the lock: the connection is shared by threads."""
+        self._writer.flush(FLUSH_TIMEOUT)
+        with self._lock:
+            try:
+                cursor = self._db.execute(sql, params)
+                return [d[0] for d in cursor.description], cursor.fetchall()
+            except sqlite3.Error as exc:
+                raise QuestionLogError(f"cannot read the question log {self.path} ({exc})") from None
+
     @property
     def schema_version(self) -> int:
-        with self._lock:
-            return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self._read("PRAGMA user_version")[1][0][0]
+
+    @property
+    def unwritten(self) -> int:
+        """Rows and votes this process could not write (queue full, or every retry failed); each is also logged."""
+        return self._writer.lost
+
+    def flush(self, timeout: float = FLUSH_TIMEOUT) -> bool:
+        return self._writer.flush(timeout)
 
     def user_hash(self, user_id: int) -> str:
         return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:16]
 
     def record(self, answer: Answer, user_id: int, guild_id: int | None = None, channel_id: int | None = None,
                asked_at: float | None = None) -> int:
-        """Store one answered (or abstained) question; returns its row id for feedback."""
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, question, abstained, top_score,"
-                " paragraphs, latency_ms, index_version) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (asked_at or time.time(), guild_id, channel_id, self.user_hash(user_id), answer.question,
-                 int(answer.abstained), answer.top_score, json.dumps([c.paragraph for c in answer.citations]),
-                 answer.latency_ms, answer.index_version))
-            return cursor.lastrowid
+        """Queue one answered (or abstained) question and return its row id for feedback, at once."""
+        row_id = 1 + secrets.randbelow(ROW_IDS)
+        values = (row_id, asked_at or time.time(), guild_id, channel_id, self.user_hash(user_id), answer.question,
+                  int(answer.abstained), answer.top_score, json.dumps([c.paragraph for c in answer.citations]),
+                  answer.latency_ms, answer.index_version)
+        self._writer.submit(lambda db: db.execute(
+            "INSERT INTO questions (id, asked_at, guild_id, channel_id, user_hash, question, abstained, top_score,"
+            " paragraphs, latency_ms, index_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values))
+        return row_id
 
     def set_feedback(self, row_id: int, value: int) -> bool:
-        """+1 or -1 on the row of that answer; the latest vote wins."""
-        with self._lock:
-            return self._db.execute("UPDATE questions SET feedback = ? WHERE id = ?", (value, row_id)).rowcount == 1
+        """Queue +1 or -1 on that answer's row (written after the row itself); the latest vote wins.
+        False if it could not even be queued."""
+        def write(db: sqlite3.Connection) -> None:
+            if db.execute("UPDATE questions SET feedback = ? WHERE id = ?", (value, row_id)).rowcount != 1:
+                raise LookupError(f"no row {row_id} to vote on (its question was not written)")
+
+        return self._writer.submit(write)
 
     def row(self, row_id: int) -> dict | None:
-        with self._lock:
-            cursor = self._db.execute("SELECT * FROM questions WHERE id = ?", (row_id,))
-            values = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], values)) if values else None
+        columns, rows = self._read("SELECT * FROM questions WHERE id = ?", (row_id,))
+        return dict(zip(columns, rows[0])) if rows else None
 
-    def prune(self, retention_days: int, now: float | None = None) -> int:
-        with self._lock:
-            cutoff = (now or time.time()) - retention_days * DAY
-            return self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+    def prune(self, retention_days: int, now: float | None = None) -> int | None:
+        """Delete rows past retention; the number removed, or None after a logged failure. Never raises,
+        so the daily loop that calls it survives a locked or damaged log and simply tries again next time."""
+        cutoff = (now or time.time()) - retention_days * DAY
+        try:
+            with self._lock:
+                return self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        except sqlite3.Error as exc:
+            log.warning("question log: pruning failed (%s); it is tried again at the next prune", exc)
+            return None
 
     def stats(self, days: int = 7, now: float | None = None, top: int = 5) -> Stats:
         since = (now or time.time()) - days * DAY
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms, feedback FROM questions"
-                " WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
+        _, rows = self._read(
+            "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms, feedback FROM questions"
+            " WHERE asked_at >= ? ORDER BY asked_at", (since,))
         per_day: dict[str, dict] = {}
         for day, _, abstained, _, _ in rows:
             entry = per_day.setdefault(day, {"day": day, "questions": 0, "abstained": 0})
@@ -156,10 +219,13 @@ class QuestionLog:
             top_questions=most_common(r[1] for r in rows),
             gaps=most_common(r[1] for r in rows if r[2] or r[4] == -1),
             feedback={"up": sum(r[4] == 1 for r in rows), "down": sum(r[4] == -1 for r in rows)},
+            unwritten=self.unwritten,
         )
 
     def close(self) -> None:
-        """Waits for a query in another thread to finish: closing under it crashes the interpreter."""
+        """Writes what is queued (for at most CLOSE_TIMEOUT), then closes. Waits for a query in another
+        thread to finish: closing under it crashes the interpreter."""
+        self._writer.close(CLOSE_TIMEOUT)
         with self._lock:
             self._db.close()
 

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
 
     # Where things live.
     corpus_dir: Path = Path("corpus")
+    corpus_allow_external_links: bool = False  # read corpus symlinks that point outside corpus_dir
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
     calibration_dir: Path = Path("benchmarks/questions")  # labelled questions the thresholds are fitted on

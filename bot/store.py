@@ -3,17 +3,23 @@
 Layout of the index root:
     current -> versions/<index_version>   (a symlink, replaced in one rename)
     versions/<index_version>/{manifest.json, passages.jsonl, documents.json, vectors.faiss, bm25/}
+    .build-<random>/                       (a version being written, renamed into versions/ when complete)
+    .build.lock                            (held while writing, so one build writes at a time)
 A build writes a new version folder beside the old one, then swaps the link; readers resolve the link
-once, so they never see a half-written index, and a failed build leaves the old one serving.
+once, so they never see a half-written index, and a failed build leaves the old one serving. A failed
+build removes its folder; one killed outright leaves it for the next build to remove.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,10 +29,14 @@ import numpy as np
 from bot.chunking import Passage
 from bot.corpus import Document
 from bot.errors import IndexStoreError
+from bot.manifest import validate_manifest
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "run `forumbot index build`"
 KEEP_VERSIONS = 2
+BUILD_PREFIX = ".build-"  # a version being written; renamed into versions/ when complete
+BUILD_LOCK = ".build.lock"  # one writer at a time, across processes (the CLI and a running bot)
+_TRAILING_CAUSE = re.compile(r"\(([^()]+)\)$")
 # Low length normalisation: a long sentence that names the subject should not lose to a short one that merely mentions it.
 BM25_K1, BM25_B = 1.2, 0.25
 
@@ -49,17 +59,23 @@ def index_version(manifest: dict) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:8]
 
 
-def read_manifest(root: Path) -> dict:
-    path = Path(root) / "current" / "manifest.json"
+def current_version(root: Path) -> Path:
+    """The version folder `current` points at now. Resolve it once per use: a build may swap it meanwhile."""
+    return (Path(root) / "current").resolve()
+
+
+def read_manifest(root: Path, version: Path | None = None) -> dict:
+    """The validated manifest of `version` (default: the current one)."""
+    path = (version or current_version(root)) / "manifest.json"
     if not path.exists():
         raise IndexStoreError(f"no index at {root}/; {REBUILD_HINT}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["index_version"]  # noqa: B018 - presence check
-    except (ValueError, KeyError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):
         raise IndexStoreError(f"index at {root}/ is corrupt (manifest.json unreadable); {REBUILD_HINT}") from None
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexStoreError(f"index at {root}/ has format {manifest.get('format_version')}, expected {FORMAT_VERSION}; {REBUILD_HINT}")
+    if isinstance(manifest, dict) and manifest.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
+        raise IndexStoreError(f"index at {root}/ has format {manifest['format_version']}, expected {FORMAT_VERSION}; {REBUILD_HINT}")
+    validate_manifest(manifest, f"{root}/", REBUILD_HINT)
     return manifest
 
 
@@ -71,8 +87,9 @@ def write_json_atomic(path: Path, data) -> None:
 
 def write_calibration(root: Path, calibration: dict) -> None:
     """Calibration lives in the manifest but outside index_version: refitting it does not change the index."""
-    path = (Path(root) / "current").resolve() / "manifest.json"
-    manifest = read_manifest(root)
+    version = current_version(root)
+    path = version / "manifest.json"
+    manifest = read_manifest(root, version)
     manifest["calibration"] = calibration
     try:
         write_json_atomic(path, manifest)
@@ -99,14 +116,14 @@ class IndexStore:
         import bm25s
         import faiss
         root = Path(root)
-        manifest = read_manifest(root)
+        path = current_version(root)
+        manifest = read_manifest(root, path)
         if model_name is not None and manifest["model"] != model_name:
             raise IndexStoreError(f"index at {root}/ was built with model '{manifest['model']}', "
                                   f"but the configured model is '{model_name}'; {REBUILD_HINT}")
         if dimension is not None and manifest["dimension"] != dimension:
             raise IndexStoreError(f"index at {root}/ has dimension {manifest['dimension']}, "
                                   f"the model gives {dimension}; {REBUILD_HINT}")
-        path = (root / "current").resolve()
         try:
             passages = [Passage(**json.loads(line)) for line in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
             documents = {d["id"]: DocumentRecord(d["id"], d["title"], tuple(d["paragraphs"]), d["content_hash"])
@@ -115,8 +132,8 @@ class IndexStore:
             bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         except Exception as exc:  # noqa: BLE001 - any unreadable part means the same: rebuild
             raise IndexStoreError(f"index at {root}/ is corrupt ({type(exc).__name__} reading {path.name}); {REBUILD_HINT}") from None
-        if vectors.ntotal != len(passages) or vectors.d != manifest["dimension"]:
-            raise IndexStoreError(f"index at {root}/ is corrupt (vector count or size disagrees with the passage table); {REBUILD_HINT}")
+        if problem := _inconsistency(manifest, passages, documents, vectors):
+            raise IndexStoreError(f"index at {root}/ is corrupt ({problem}); {REBUILD_HINT}")
         return cls(path, manifest, passages, documents, vectors, bm25)
 
     def search_dense(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -134,6 +151,29 @@ class IndexStore:
         """The stored passages and vectors of one document, for reuse by an incremental build."""
         ids = [i for i, p in enumerate(self.passages) if p.doc == doc_id]
         return [self.passages[i] for i in ids], np.vstack([self.vectors.reconstruct(i) for i in ids]) if ids else np.empty((0, self.vectors.d), np.float32)
+
+
+def _inconsistency(manifest: dict, passages: list[Passage], documents: dict[str, DocumentRecord], vectors) -> str | None:
+    """What the parts of one version disagree on, if anything: such an index would load, then fail on every question."""
+    counts = manifest["counts"]
+    if vectors.d != manifest["dimension"] or not vectors.ntotal == len(passages) == counts["passages"]:
+        return "vector count or size disagrees with the passage table"
+    if set(documents) != set(manifest["documents"]) or len(documents) != counts["documents"]:
+        return "documents.json and the manifest list different documents"
+    per_document = Counter(p.doc for p in passages)
+    for doc_id, entry in manifest["documents"].items():
+        if entry["paragraphs"] != len(documents[doc_id].paragraphs) or entry["passages"] != per_document[doc_id]:
+            return f"document '{doc_id}' has other paragraph or passage counts than the manifest says"
+    if counts["paragraphs"] != sum(len(d.paragraphs) for d in documents.values()):
+        return "paragraph count disagrees with documents.json"
+    for number, p in enumerate(passages, start=1):
+        doc = documents.get(p.doc)
+        if doc is None or type(p.paragraph) is not int or not 1 <= p.paragraph <= len(doc.paragraphs):
+            return f"passage {number} points at a missing paragraph"
+        if type(p.start) is not int or type(p.end) is not int or not 0 <= p.start < p.end \
+                or doc.paragraphs[p.paragraph - 1][p.start:p.end] != p.text:
+            return f"passage {number} has offsets that do not match its paragraph"
+    return None
 
 
 @dataclass
@@ -258,25 +298,50 @@ def _previous_calibration(root: Path, embedder) -> dict | None:
     return manifest.get("calibration") if same_model else None
 
 
+def _failure(exc: BaseException) -> str:
+    """The short cause: OSError's text, or the "(No space left on device)" that ends faiss's one-line message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+    match = _TRAILING_CAUSE.search(text)
+    return match.group(1) if match else text
+
+
+def _remove_stale_builds(root: Path) -> None:
+    """Folders of builds that were killed (kill -9, power loss): only called under the build lock, so
+    no other build is writing one of them."""
+    for stale in root.glob(f"{BUILD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def _write_version(root: Path, manifest: dict, passages: list[Passage], docs: Sequence[Document], index, bm25) -> None:
     import faiss
 
     try:
         (root / "versions").mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        lock = open(root / BUILD_LOCK, "a")  # noqa: SIM115 - held open for the whole write below
     except OSError as exc:
         raise IndexStoreError(f"cannot write the index to {root}/ ({exc.strerror}); check permissions or pass --out DIR") from None
-    try:
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in passages)
-        (tmp / "documents.json").write_text(json.dumps([asdict(DocumentRecord.of(d)) for d in docs], ensure_ascii=False), encoding="utf-8")
-        faiss.write_index(index, str(tmp / "vectors.faiss"))
-        bm25.save(str(tmp / "bm25"))
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        target = root / "versions" / f"{manifest['index_version']}-{int(time.time() * 1000)}"
-        os.rename(tmp, target)
-        _swap_current(root, target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexStoreError(f"index build failed writing {root}/ ({exc.strerror or exc}); the previous index is unchanged") from None
-    _prune_versions(root, target)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released on close, and by the kernel when a build is killed
+        _remove_stale_builds(root)
+        tmp = root / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()  # the umask decides the mode, as for any folder: a bot running as another user can read it
+        except OSError as exc:
+            raise IndexStoreError(f"cannot write the index to {root}/ ({exc.strerror}); check permissions or pass --out DIR") from None
+        try:
+            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in passages)
+            (tmp / "documents.json").write_text(json.dumps([asdict(DocumentRecord.of(d)) for d in docs], ensure_ascii=False), encoding="utf-8")
+            faiss.write_index(index, str(tmp / "vectors.faiss"))
+            bm25.save(str(tmp / "bm25"))
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+            target = root / "versions" / f"{manifest['index_version']}-{int(time.time() * 1000)}"
+            os.rename(tmp, target)
+            _swap_current(root, target)
+        except (OSError, RuntimeError) as exc:  # faiss reports a failed write (a full disk) as RuntimeError
+            raise IndexStoreError(f"index build failed writing {root}/ ({_failure(exc)}); the previous index is unchanged") from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # after a failure or Ctrl-C: a half-written build must not keep the disk full
+        _prune_versions(root, target)

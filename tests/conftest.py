@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,30 @@ CORPUS = ROOT / "corpus"
 QUESTIONS = ROOT / "benchmarks" / "questions"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 ARTICLE = "zgc-forum-2020-industrial-internet"
+
+
+@contextmanager
+def locked(database: Path):
+    """Another process's write lock on a SQLite file, as a backup or an open `sqlite3` shell holds it."""
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("COMMIT")
+        other.close()
+
+
+@contextmanager
+def tmpfs(path: Path, size: str):
+    """A real tmpfs at path, where the tests may mount one (as root); skips the test elsewhere."""
+    path.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=True)
 
 
 @pytest.fixture(scope="session")

@@ -35,3 +35,27 @@ def test_over_long_sentences_are_split_not_truncated():
     for p in passages:
         covered.update(range(p.start, p.end))
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+class CountingText(str):
+    """A paragraph that counts the characters handed out by indexing and slicing it."""
+
+    read = 0
+
+    def __getitem__(self, key):
+        piece = super().__getitem__(key)
+        self.read += len(piece)
+        return piece
+
+
+def test_sentence_splitting_reads_each_character_a_bounded_number_of_times():
+    text = CountingText("Dr. Li said the platform grew. " * 5000)  # 155 kB, 5,000 sentences
+    assert len(sentence_spans(text)) == 5000
+    assert text.read <= 3 * len(text)  # a re-read prefix per sentence (quadratic) would be ~2,500x
+
+
+def test_a_two_megabyte_paragraph_splits_into_its_sentences():
+    sentence = "The forum (held in Beijing) discussed the industrial Internet, e.g. platforms and 5G. "
+    text = sentence * (2_000_000 // len(sentence))
+    spans = sentence_spans(text)
+    assert len(spans) == text.count(sentence) and text[spans[-1][0]:spans[-1][1]] == sentence.strip()

@@ -1,17 +1,25 @@
 """The command line, run in-process with the session's model (one model load per test session)."""
 import json
+import logging
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
 
-from bot import cli
+from bot import cli, questionlog
+from bot.answer import Answer, Kind
+from tests.conftest import locked, tmpfs
+
+TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"  # well-formed, never valid
 
 
 @pytest.fixture
-def run_cli(engine, embedder, monkeypatch):
+def run_cli(engine, embedder, monkeypatch, tmp_path):
     monkeypatch.setenv("FORUMBOT_INDEX_DIR", str(engine.settings.index_dir))
     monkeypatch.setenv("FORUMBOT_CORPUS_DIR", str(engine.settings.corpus_dir))
     monkeypatch.setattr("bot.engine.Embedder", lambda *a, **k: embedder)
+    monkeypatch.setenv("FORUMBOT_DATA_DIR", str(tmp_path / "data"))
     cli.get_settings.cache_clear()
     runner = CliRunner()
     yield lambda *args, input=None: runner.invoke(cli.app, list(args), input=input)
@@ -58,3 +66,114 @@ def test_missing_index_is_built_before_answering(run_cli, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "fresh-index" / "current" / "manifest.json").exists()
     assert json.loads(result.stdout.splitlines()[-1])["citations"][0]["paragraph"] == 2
+
+
+@pytest.fixture
+def forumbot(run_cli, monkeypatch, capsys):
+    """`forumbot ARGS` through the real entry point: (exit code, stdout, stderr) as an operator sees them."""
+    def run(*args):
+        monkeypatch.setattr(sys, "argv", ["forumbot", *args])
+        with pytest.raises(SystemExit) as exit:
+            cli.main()
+        captured = capsys.readouterr()
+        return exit.value.code, captured.out, captured.err
+
+    return run
+
+
+def one_line_error(code, err, *words):
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("error:"), err
+    assert all(word in lines[0] for word in words), lines[0]
+
+
+def one_line_after_discord_logs(code, err, *words):
+    """discord.py logs its own notices (no voice support) once its logging is set up; then our one line."""
+    assert "Traceback" not in err
+    one_line_error(code, err.strip().splitlines()[-1], *words)
+
+
+def test_invalid_utf8_on_stdin_skips_that_line_and_answers_the_others(run_cli):
+    result = run_cli("ask", "--json", input=b"Who is Li Bohu?\n\xff\xfe caf\xe9?\nyang xiuling job title\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["question"] for r in rows] == ["Who is Li Bohu?", "yang xiuling job title"]
+    assert "stdin line 2 is not valid utf-8 text; skipped" in result.stderr
+
+
+def test_chat_asks_again_after_a_line_of_invalid_utf8(run_cli):
+    result = run_cli("chat", input=b"\xff who?\nWho is Li Bohu?\n\n")
+    assert result.exit_code == 0, result.output
+    assert "not valid utf-8 text; please type it again" in result.stderr and "¶2" in result.stdout
+
+
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_stats_needs_at_least_one_day(forumbot, days):
+    one_line_error(*forumbot("stats", "--days", days)[::2], "--days must be 1 or more")
+
+
+def test_stats_plot_into_a_missing_folder_is_one_line(forumbot, tmp_path):
+    one_line_error(*forumbot("stats", "--plot", str(tmp_path / "missing" / "p.png"))[::2], "No such file or directory")
+
+
+def test_stats_on_a_damaged_log_is_one_line(forumbot, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "questions.sqlite3").write_bytes(b"not a database " * 100)
+    one_line_error(*forumbot("stats")[::2], "file is not a database", "move it aside")
+
+
+def test_stats_with_a_data_folder_that_cannot_be_created_is_one_line(forumbot, tmp_path, monkeypatch):
+    (tmp_path / "blocker").write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setenv("FORUMBOT_DATA_DIR", str(tmp_path / "blocker" / "data"))
+    one_line_error(*forumbot("stats")[::2], "cannot write to the data folder", "Not a directory", "FORUMBOT_DATA_DIR")
+
+
+def test_stats_with_a_read_only_data_folder_is_one_line(forumbot, tmp_path, monkeypatch):
+    with tmpfs(tmp_path / "ro", "1m") as disk:
+        questionlog.QuestionLog(disk / "data" / "questions.sqlite3").close()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        monkeypatch.setenv("FORUMBOT_DATA_DIR", str(disk / "data"))
+        one_line_error(*forumbot("stats")[::2], "cannot write to the data folder", "read-only", "FORUMBOT_DATA_DIR")
+
+
+def test_stats_on_a_locked_log_are_shown_and_pruning_waits_for_next_time(forumbot, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(questionlog, "BUSY_TIMEOUT", 0.05)
+    log = questionlog.QuestionLog(tmp_path / "data" / "questions.sqlite3")
+    log.record(Answer("Who is Li Bohu?", "text", False, (), 12.0, "v1", Kind.ANSWERED, 0.9), 1)
+    log.close()
+    with locked(tmp_path / "data" / "questions.sqlite3"):
+        code, out, err = forumbot("stats")
+    assert code == 0 and "1 questions" in out and err == ""  # the warning goes to logging: stderr outside pytest
+    assert caplog.messages == ["question log: pruning failed (database is locked); it is tried again at the next prune"]
+
+
+def test_run_with_a_damaged_log_is_one_line(forumbot, restore_logging, tmp_path, monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "questions.sqlite3").write_bytes(b"not a database " * 100)
+    code, _, err = forumbot("run")
+    one_line_after_discord_logs(code, err, "file is not a database")
+
+
+@pytest.fixture
+def restore_logging():
+    """`forumbot run` sets up discord.py's logging on the root logger."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+
+
+@pytest.fixture
+def discord_unreachable(monkeypatch, restore_logging):
+    """Discord's API at a local port where nothing listens: a real ClientConnectorError, no network used."""
+    import discord
+
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+def test_run_and_sync_without_a_route_to_discord_are_one_line(forumbot, discord_unreachable, command):
+    code, _, err = forumbot(command)
+    one_line_after_discord_logs(code, err, "cannot reach Discord", "127.0.0.1:9")

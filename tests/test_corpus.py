@@ -48,3 +48,15 @@ def test_two_documents_with_the_same_id_are_refused(tmp_path):
 def test_empty_corpus_folder_is_refused(tmp_path):
     with pytest.raises(CorpusError, match="no .txt or .md documents"):
         load_corpus(tmp_path)
+
+
+def test_a_link_out_of_the_corpus_folder_is_refused_unless_allowed(tmp_path):
+    corpus, outside = tmp_path / "corpus", tmp_path / "secret.txt"
+    corpus.mkdir()
+    (corpus / "article.txt").write_text("Title\n\nA paragraph.", encoding="utf-8")
+    outside.write_text("Keys\n\nThe private key is 1234.", encoding="utf-8")
+    (corpus / "inside-link.txt").symlink_to(corpus / "article.txt")  # a link within the folder is fine
+    (corpus / "leak.txt").symlink_to(outside)
+    with pytest.raises(CorpusError, match=r"leak.txt: links to .*secret.txt, outside the corpus folder"):
+        load_corpus(corpus)
+    assert {d.id for d in load_corpus(corpus, allow_external_links=True)} == {"article", "inside-link", "leak"}

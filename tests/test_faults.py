@@ -88,3 +88,12 @@ def test_an_error_from_the_model_propagates_once_and_the_next_question_works(ser
         serving.ask("What did the forum release?")
     monkeypatch.undo()
     still_serving(serving, version)
+
+
+@pytest.mark.parametrize("content", ["[]", "null", '{"format_version": 1}'])
+def test_a_manifest_of_the_wrong_shape_is_refused_at_reload(serving, content):
+    version = serving.version
+    ((serving.settings.index_dir / "current").resolve() / "manifest.json").write_text(content, encoding="utf-8")
+    with pytest.raises(IndexStoreError, match="corrupt"):
+        serving.reload()
+    still_serving(serving, version)

@@ -1,8 +1,14 @@
 import json
+import logging
 import sqlite3
 
+import pytest
+
+from bot import questionlog
 from bot.answer import Answer, Citation, Kind
+from bot.errors import QuestionLogError
 from bot.questionlog import MIGRATIONS, QuestionLog, plot_stats
+from tests.conftest import locked
 
 DAY = 86400
 NOW = 1_790_000_000.0
@@ -54,7 +60,7 @@ def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
     stats = log.stats(days=7, now=NOW)
     data = stats.to_dict()
     assert set(data) == {"days", "questions", "per_day", "abstention_rate", "latency_p50_ms", "latency_p95_ms",
-                         "top_questions", "gaps", "feedback"}
+                         "top_questions", "gaps", "feedback", "unwritten"}
     assert stats.questions == 6 and len(stats.per_day) == 2
     assert stats.abstention_rate == round(2 / 6, 4)
     assert stats.top_questions[0] == {"question": "Who is Li Bohu?", "count": 3}
@@ -63,3 +69,64 @@ def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
     assert 10 <= stats.latency_p50_ms <= 20 and stats.latency_p95_ms == 20
     plot_stats(stats, tmp_path / "stats.png")
     assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_locked_log_queues_the_row_and_a_vote_on_it_lands_once_written(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    with locked(tmp_path / "q.sqlite3"):
+        row_id = log.record(answer("Who is Li Bohu?"), 1)  # returns at once, with the id the row will have
+        assert log.set_feedback(row_id, -1)
+        assert not log.flush(timeout=0.2)  # both still waiting for the lock
+    assert log.flush()
+    assert log.row(row_id)["feedback"] == -1 and log.unwritten == 0
+
+
+@pytest.fixture
+def impatient(monkeypatch):
+    """Locks are waited for and retried briefly, so giving up takes a fraction of a second."""
+    monkeypatch.setattr(questionlog, "BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(questionlog, "RETRY_BACKOFF", 0.01)
+
+
+def test_writes_that_keep_failing_are_counted_and_logged_never_raised(tmp_path, impatient, caplog):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    caplog.set_level(logging.WARNING)
+    with locked(tmp_path / "q.sqlite3"):
+        row_id = log.record(answer("Who is Li Bohu?"), 1)
+        log.set_feedback(row_id, 1)
+        assert log.flush()
+    assert log.unwritten == 2 and log.stats(days=7).unwritten == 2
+    assert "question log: a write was not done (OperationalError: database is locked); 1 lost" in caplog.text
+    log.set_feedback(row_id, -1)
+    assert log.flush() and log.unwritten == 3 and f"no row {row_id} to vote on" in caplog.text
+    log.record(answer("Who is Yang Xiuling?"), 1)  # the next one, once the lock is gone, is written
+    assert log.stats(days=7).questions == 1
+
+
+def test_a_full_queue_drops_and_counts_instead_of_holding(tmp_path, monkeypatch):
+    monkeypatch.setattr(questionlog, "QUEUE_CAPACITY", 2)
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    with locked(tmp_path / "q.sqlite3"):
+        for n in range(5):
+            log.record(answer(f"question {n}"), 1)
+        assert log.unwritten == 3
+    assert log.stats(days=7).questions == 2
+
+
+def test_a_failed_prune_is_logged_and_the_next_one_works(tmp_path, impatient, caplog):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    log.record(answer("old question"), 1, asked_at=NOW - 100 * DAY)
+    log.flush()
+    with locked(tmp_path / "q.sqlite3"), caplog.at_level(logging.WARNING):
+        assert log.prune(retention_days=90, now=NOW) is None
+    assert "pruning failed (database is locked)" in caplog.text
+    assert log.prune(retention_days=90, now=NOW) == 1
+
+
+def test_a_damaged_log_or_an_uncreatable_folder_is_one_line(tmp_path):
+    (tmp_path / "q.sqlite3").write_bytes(b"this is not a database, just bytes " * 100)
+    with pytest.raises(QuestionLogError, match=r"q.sqlite3 \(file is not a database\); if the file is damaged, move it aside"):
+        QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    (tmp_path / "file").write_text("in the way", encoding="utf-8")
+    with pytest.raises(QuestionLogError, match=r"cannot write to the data folder .*file/data \(Not a directory\)"):
+        QuestionLog(tmp_path / "file" / "data" / "q.sqlite3")

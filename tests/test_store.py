@@ -1,8 +1,13 @@
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from bot.corpus import load_corpus
 from bot.errors import IndexStoreError
 from bot.store import IndexStore, build_index, read_manifest
+from tests.conftest import tmpfs
 
 
 def build(settings, embedder, **kw):
@@ -79,11 +84,15 @@ def test_interrupted_build_leaves_the_old_index_loadable(built, embedder, monkey
 
 
 def test_unwritable_index_folder_is_one_line(built, embedder, monkeypatch):
-    def denied(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_mkdir = Path.mkdir
+
+    def denied(self, *args, **kwargs):  # the tests run as root, which file modes do not stop
+        if self.name.startswith(".build-"):
+            raise PermissionError(13, "Permission denied")
+        return real_mkdir(self, *args, **kwargs)
 
     before = read_manifest(built.index_dir)["index_version"]
-    monkeypatch.setattr("tempfile.mkdtemp", denied)
+    monkeypatch.setattr(Path, "mkdir", denied)
     with pytest.raises(IndexStoreError, match=r"cannot write the index to .* \(Permission denied\)"):
         build(built, embedder, full=True)
     assert IndexStore.load(built.index_dir).version == before
@@ -92,6 +101,145 @@ def test_unwritable_index_folder_is_one_line(built, embedder, monkeypatch):
 def test_calibration_survives_full_rebuilds(built, embedder):
     from bot.store import write_calibration
 
-    write_calibration(built.index_dir, {"threshold": 0.5, "strong": 1.0, "calibrated": True})
+    write_calibration(built.index_dir, {"threshold": 0.5, "unsupported": 0.5, "calibrated": True})
     build(built, embedder, full=True)
     assert read_manifest(built.index_dir)["calibration"]["threshold"] == 0.5
+
+
+def build_folders(root):
+    return [p.name for p in root.iterdir() if p.name.startswith(".build-")]
+
+
+def assert_refused_and_still_loadable(settings, embedder, before, error):
+    assert "\n" not in str(error.value) and "previous index is unchanged" in str(error.value)
+    assert build_folders(settings.index_dir) == []
+    assert IndexStore.load(settings.index_dir, embedder.name, embedder.dimension).version == before
+
+
+def test_full_disk_while_faiss_writes_is_one_line_and_leaves_nothing_behind(built, embedder, monkeypatch):
+    """Simulated with /dev/full: real faiss, a real ENOSPC, which faiss raises as RuntimeError."""
+    import faiss
+
+    real_write = faiss.write_index
+    before = read_manifest(built.index_dir)["index_version"]
+    monkeypatch.setattr("faiss.write_index", lambda index, path: real_write(index, "/dev/full"))
+    with pytest.raises(IndexStoreError, match=r"\(No space left on device\)") as error:
+        build(built, embedder, full=True)
+    assert_refused_and_still_loadable(built, embedder, before, error)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MB disk where the tests may mount one; the /dev/full test covers the same path elsewhere."""
+    with tmpfs(tmp_path / "disk", "4m") as mount:
+        yield mount
+
+
+def test_full_disk_on_a_real_tmpfs(settings_for, embedder, small_disk):
+    settings = settings_for("tmpfs").model_copy(update={"index_dir": small_disk / "index"})
+    build(settings, embedder)
+    version = (settings.index_dir / "current").resolve()
+    before = read_manifest(settings.index_dir)["index_version"]
+    free = os.statvfs(small_disk)
+    pages = lambda name: -(-(version / name).stat().st_size // free.f_frsize) * free.f_frsize  # noqa: E731
+    room = pages("passages.jsonl") + pages("documents.json") + 2 * free.f_frsize
+    assert (version / "vectors.faiss").stat().st_size > room  # so the vectors, written next, are what overflows
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (free.f_bavail * free.f_frsize - room))
+    with pytest.raises(IndexStoreError, match=r"\(No space left on device\)") as error:
+        build(settings, embedder, full=True)
+    assert_refused_and_still_loadable(settings, embedder, before, error)
+    filler.unlink()  # the operator frees space: the next build works, with nothing of the failed one in the way
+    build(settings, embedder, full=True)
+
+
+def test_a_killed_builds_folder_is_removed_by_the_next_build(built, embedder):
+    stale = built.index_dir / ".build-killed1"
+    stale.mkdir()
+    (stale / "vectors.faiss").write_bytes(b"\0" * 1024)
+    build(built, embedder)
+    assert build_folders(built.index_dir) == []
+
+
+def test_version_folders_are_readable_by_other_users(built, embedder):
+    previous = os.umask(0o022)
+    try:
+        build(built, embedder, full=True)
+    finally:
+        os.umask(previous)
+    assert (built.index_dir / "current").resolve().stat().st_mode & 0o777 == 0o755
+
+
+def test_a_load_reads_manifest_and_data_from_the_same_version(built, embedder, monkeypatch):
+    """A build that swaps `current` between reading the manifest and the data must not mix two versions."""
+    old = (built.index_dir / "current").resolve()
+    (built.corpus_dir / "extra.txt").write_text("Extra\n\nA new paragraph about robots.", encoding="utf-8")
+    build(built, embedder)
+    new = (built.index_dir / "current").resolve()
+    (built.index_dir / "current").unlink()
+    (built.index_dir / "current").symlink_to(old)
+    real_read_text = Path.read_text
+
+    def swap_after_manifest(self, *args, **kwargs):
+        text = real_read_text(self, *args, **kwargs)
+        if self.name == "manifest.json":
+            (built.index_dir / "current").unlink()
+            (built.index_dir / "current").symlink_to(new)
+        return text
+
+    monkeypatch.setattr(Path, "read_text", swap_after_manifest)
+    store = IndexStore.load(built.index_dir, embedder.name, embedder.dimension)
+    assert set(store.documents) == set(store.manifest["documents"]) and store.path == old
+
+
+def rewrite(path, change):
+    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8")))), encoding="utf-8")
+
+
+def without_model(manifest):
+    del manifest["model"]
+    return manifest
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: [], "the whole file"),
+    (lambda m: None, "the whole file"),
+    (lambda m: 3, "the whole file"),
+    (without_model, "model: Field required"),
+    (lambda m: {**m, "calibration": {"threshold": "high", "unsupported": 0.5}}, "calibration.threshold"),
+    (lambda m: {**m, "calibration": {"threshold": float("nan"), "unsupported": 0.5}}, "calibration.threshold"),
+    (lambda m: {**m, "documents": []}, "documents"),
+])
+def test_a_manifest_of_the_wrong_shape_is_refused_with_one_line(built, change, message):
+    rewrite((built.index_dir / "current").resolve() / "manifest.json", change)
+    with pytest.raises(IndexStoreError, match="corrupt") as error:
+        IndexStore.load(built.index_dir)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def second_document(documents):
+    return documents + [{**documents[0], "id": "ghost"}]
+
+
+def passage_in_paragraph_99(line):
+    return {**line, "paragraph": 99}
+
+
+def passage_past_its_paragraph(line):
+    return {**line, "start": line["start"] + 5, "end": line["end"] + 5}
+
+
+@pytest.mark.parametrize("file, change, message", [
+    ("documents.json", second_document, "different documents"),
+    ("passages.jsonl", passage_in_paragraph_99, "passage 1 points at a missing paragraph"),
+    ("passages.jsonl", passage_past_its_paragraph, "passage 1 has offsets that do not match"),
+])
+def test_an_inconsistent_index_is_refused_at_load(built, file, change, message):
+    path = (built.index_dir / "current").resolve() / file
+    if file.endswith(".jsonl"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join([json.dumps(change(json.loads(lines[0]))), *lines[1:]]), encoding="utf-8")
+    else:
+        rewrite(path, change)
+    with pytest.raises(IndexStoreError, match=message):
+        IndexStore.load(built.index_dir)

@@ -33,6 +33,8 @@ def stats_embed(stats) -> discord.Embed:
     for name, rows in (("Top questions", stats.top_questions), ("Gaps: unanswered or voted down", stats.gaps)):
         text = "\n".join(f"{r['count']}× {r['question'][:150]}" for r in rows) or "none"
         embed.add_field(name=name, value=text[:1024], inline=False)
+    if stats.unwritten:
+        embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; see its log")
     return embed
 
 

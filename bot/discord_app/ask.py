@@ -1,7 +1,6 @@
 """Ways to ask: @mention, DM, reply or thread follow-up, /ask; plus /source and /about."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,7 +47,7 @@ class Ask(commands.Cog):
     async def respond(self, question: str, context: str | None, user: discord.abc.User,
                       guild_id: int | None, channel_id: int | None) -> Reply:
         answer = await self.bot.run_model(self.bot.engine.ask, question, [context] if context else [])
-        log_id = await asyncio.to_thread(self.bot.question_log.record, answer, user.id, guild_id, channel_id)
+        log_id = self.bot.question_log.record(answer, user.id, guild_id, channel_id)  # queued: never waits, never fails
         effective = f"{context} {question}" if context else question
         return Reply(embed=answer.to_embed(), view=AnswerView(self.bot, answer, log_id), question=effective)
 

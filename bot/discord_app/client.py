@@ -31,6 +31,7 @@ class ForumBotMixin:
         self.question_log = open_log(settings)
         self.model_slots = asyncio.Semaphore(settings.max_concurrency)
         self.asked: OrderedDict[int, str] = OrderedDict()
+        self.signal_reloads: set[asyncio.Task] = set()  # referenced until done, so none is collected mid-run
         self.tree.on_error = self._on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -40,7 +41,7 @@ class ForumBotMixin:
         await self.add_cog(Ask(self))
         await self.add_cog(Admin(self))
         try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload_index()))
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._reload_on_signal)
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
             pass
         if not self.prune_log.is_running():
@@ -66,6 +67,17 @@ class ForumBotMixin:
             raise
         log.info("now serving index %s", version)
         return version
+
+    def _reload_on_signal(self) -> None:
+        """kill -HUP: reload in a task that is kept, and whose failure (already logged) is marked handled."""
+        task = asyncio.ensure_future(self.reload_index())
+        self.signal_reloads.add(task)
+        task.add_done_callback(self._signal_reload_done)
+
+    def _signal_reload_done(self, task: asyncio.Task) -> None:
+        self.signal_reloads.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: reload_index logged it, and the old index keeps serving
 
     def remember(self, message_id: int, question: str) -> None:
         self.asked[message_id] = question

@@ -4,10 +4,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import aiohttp
 import discord
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, NetworkError
 from bot.settings import Settings
 
 # Three dot-separated base64url parts: a malformed token fails here, before any connection.
@@ -24,18 +27,27 @@ def checked_token(settings: Settings) -> str:
     return token
 
 
+@contextmanager
+def _one_line_failures() -> Iterator[None]:
+    """What Discord refuses, or a network that does not reach it, as one line instead of a traceback."""
+    try:
+        yield
+    except discord.LoginFailure:
+        raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigError("Discord refused the intents; forumbot needs no privileged intents, check the application settings") from None
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as exc:  # ClientConnectorError is both
+        raise NetworkError(f"cannot reach Discord ({exc}); check the network connection, proxy or firewall, then try again") from None
+
+
 def run_bot(settings: Settings, load_engine) -> None:
     from bot.discord_app.client import create_bot
 
     token = checked_token(settings)
     discord.utils.setup_logging(level=logging.INFO)
     bot = create_bot(settings, load_engine(settings))
-    try:
+    with _one_line_failures():
         bot.run(token, log_handler=None)
-    except discord.LoginFailure:
-        raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None
-    except discord.PrivilegedIntentsRequired:
-        raise ConfigError("Discord refused the intents; forumbot needs no privileged intents, check the application settings") from None
 
 
 def sync_commands(settings: Settings, guild_id: int | None, load_engine) -> int:
@@ -51,7 +63,5 @@ def sync_commands(settings: Settings, guild_id: int | None, load_engine) -> int:
             await bot.setup_hook()
             return await bot.sync_commands(guild_id)
 
-    try:
+    with _one_line_failures():
         return asyncio.run(sync())
-    except discord.LoginFailure:
-        raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None
