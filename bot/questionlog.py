@@ -37,6 +37,17 @@ MIGRATIONS = [
     );
     CREATE INDEX questions_asked_at ON questions(asked_at);
     """,
+    # One vote per user per answer (+1, or -1 for 👎 and "should have been answered"), each user's own.
+    """
+    CREATE TABLE votes (
+        question_id INTEGER NOT NULL,
+        user_hash TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        reason TEXT,
+        voted_at REAL NOT NULL,
+        PRIMARY KEY (question_id, user_hash)
+    );
+    """,
 ]
 DAY = 86400
 
@@ -115,6 +126,23 @@ class QuestionLog:
         with self._lock:
             return self._db.execute("UPDATE questions SET feedback = ? WHERE id = ?", (value, row_id)).rowcount == 1
 
+    def vote(self, row_id: int, user_id: int, value: int, reason: str | None = None) -> None:
+        """The user's vote on an answer: +1 or -1. A later vote by the same user replaces theirs, never another's.
+        No foreign key: the question row may be written after the vote."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO votes (question_id, user_hash, value, reason, voted_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT (question_id, user_hash) DO UPDATE SET value = excluded.value,"
+                " reason = excluded.reason, voted_at = excluded.voted_at",
+                (row_id, self.user_hash(user_id), value, reason, time.time()))
+
+    def votes(self, row_id: int) -> dict[str, int]:
+        """Votes on one answer: {"up": n, "down": n}."""
+        with self._lock:
+            up, down = self._db.execute("SELECT COALESCE(SUM(value > 0), 0), COALESCE(SUM(value < 0), 0)"
+                                        " FROM votes WHERE question_id = ?", (row_id,)).fetchone()
+        return {"up": up, "down": down}
+
     def row(self, row_id: int) -> dict | None:
         with self._lock:
             cursor = self._db.execute("SELECT * FROM questions WHERE id = ?", (row_id,))
@@ -124,16 +152,21 @@ class QuestionLog:
     def prune(self, retention_days: int, now: float | None = None) -> int:
         with self._lock:
             cutoff = (now or time.time()) - retention_days * DAY
+            self._db.execute("DELETE FROM votes WHERE voted_at < ?", (cutoff,))
             return self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
     def stats(self, days: int = 7, now: float | None = None, top: int = 5) -> Stats:
         since = (now or time.time()) - days * DAY
         with self._lock:
             rows = self._db.execute(
-                "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms, feedback FROM questions"
-                " WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
+                "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms,"
+                " (SELECT COALESCE(SUM(value > 0), 0) FROM votes WHERE question_id = questions.id)"
+                " + (COALESCE(feedback, 0) = 1),"
+                " (SELECT COALESCE(SUM(value < 0), 0) FROM votes WHERE question_id = questions.id)"
+                " + (COALESCE(feedback, 0) = -1)"
+                " FROM questions WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
         per_day: dict[str, dict] = {}
-        for day, _, abstained, _, _ in rows:
+        for day, _, abstained, _, _, _ in rows:
             entry = per_day.setdefault(day, {"day": day, "questions": 0, "abstained": 0})
             entry["questions"] += 1
             entry["abstained"] += abstained
@@ -154,8 +187,8 @@ class QuestionLog:
             latency_p50_ms=round(_percentile(latencies, 50), 1),
             latency_p95_ms=round(_percentile(latencies, 95), 1),
             top_questions=most_common(r[1] for r in rows),
-            gaps=most_common(r[1] for r in rows if r[2] or r[4] == -1),
-            feedback={"up": sum(r[4] == 1 for r in rows), "down": sum(r[4] == -1 for r in rows)},
+            gaps=most_common(r[1] for r in rows if r[2] or r[5]),
+            feedback={"up": sum(r[4] for r in rows), "down": sum(r[5] for r in rows)},
         )
 
     def close(self) -> None:

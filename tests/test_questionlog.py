@@ -1,5 +1,6 @@
 import json
 import sqlite3
+import time
 
 from bot.answer import Answer, Citation, Kind
 from bot.questionlog import MIGRATIONS, QuestionLog, plot_stats
@@ -63,3 +64,30 @@ def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
     assert 10 <= stats.latency_p50_ms <= 20 and stats.latency_p95_ms == 20
     plot_stats(stats, tmp_path / "stats.png")
     assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_votes_are_one_per_user_per_answer_changeable_and_each_users_own(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    liked = log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW)
+    gap = log.record(answer("How many people attended?", abstained=True), 2, asked_at=NOW)
+    log.vote(liked, user_id=1, value=1)
+    log.vote(liked, user_id=2, value=-1, reason="too long")
+    log.vote(liked, user_id=2, value=-1, reason="too long")  # the same vote twice counts once
+    assert log.votes(liked) == {"up": 1, "down": 1}
+    log.vote(liked, user_id=2, value=1)  # changed, and user 2 cannot touch user 1's vote
+    assert log.votes(liked) == {"up": 2, "down": 0}
+    log.vote(gap, user_id=3, value=-1)  # "this should have been answered"
+    stats = log.stats(days=7, now=NOW)
+    assert stats.feedback == {"up": 2, "down": 1}
+    assert stats.gaps == [{"question": "How many people attended?", "count": 1}]
+    assert log.prune(retention_days=0, now=max(NOW, time.time()) + DAY) == 2 and log.votes(liked) == {"up": 0, "down": 0}
+
+
+def test_a_log_from_before_votes_is_migrated_and_keeps_its_rows(tmp_path):
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    db.executescript(f"{MIGRATIONS[0]}; PRAGMA user_version = 1;")
+    db.execute("INSERT INTO questions VALUES (1, ?, NULL, NULL, 'h', 'old', 0, 0.5, '[]', 1.0, 'v', -1)", (NOW,))
+    db.commit()
+    db.close()
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    assert log.schema_version == len(MIGRATIONS) and log.stats(days=7, now=NOW).feedback == {"up": 0, "down": 1}
