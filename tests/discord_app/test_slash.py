@@ -117,3 +117,16 @@ async def test_an_error_in_a_slash_command_is_reported_not_raised(bot, monkeypat
     inter.response.is_done.return_value = True
     await run_command(bot, inter, "ask", question="Who is Li Bohu?")
     assert "something went wrong" in inter.followup.send.await_args.args[0].lower()
+
+
+async def test_a_documents_source_url_links_its_citations_and_paragraphs(private_bot):
+    bot = private_bot
+    (bot.engine.settings.corpus_dir / "robots.md").write_text(
+        "---\ntitle: Robots at the forum\nsource: https://example.org/robots\n---\n"
+        "The forum had a robotics exhibition with forty industrial robots.", encoding="utf-8")
+    await bot.run_model(bot.engine.rebuild)
+    sent = await ask(bot, interaction(user_id=50), "What did the robotics exhibition at the forum have?")
+    assert "(https://example.org/robots)" in sent["embed"].fields[0].value
+    inter = interaction()
+    await run_command(bot, inter, "source", paragraph=1, document="robots")
+    assert inter.response.send_message.await_args.kwargs["embed"].url == "https://example.org/robots"
