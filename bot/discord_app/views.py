@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.answer import Answer, Kind
-from bot.discord_app.embeds import paragraph_embed, shorten
+from bot.discord_app.embeds import paragraph_embed, shorten, used_citations
 
 if TYPE_CHECKING:
     from bot.discord_app.client import ForumBot
@@ -162,11 +162,11 @@ def example_buttons(view: discord.ui.View, examples: list[str]) -> discord.ui.Vi
 
 
 def answer_view(answer: Answer, row: int, examples: list[str]) -> discord.ui.View:
-    """Show ¶n for each cited paragraph and 👍/👎; on an abstention, example questions and a 'should have
+    """Show ¶n for each paragraph the answer uses (as its sources list) and 👍/👎; on an abstention, example questions and a 'should have
     been answered' flag instead."""
     view = discord.ui.View(timeout=None)
     shown = set()
-    for citation in answer.citations:
+    for citation in used_citations(answer):
         if (citation.doc, citation.paragraph) not in shown:
             shown.add((citation.doc, citation.paragraph))
             view.add_item(ShowParagraph(citation.doc, citation.paragraph))

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from bot.answer import Answer, Citation, Kind
 from bot.discord_app.embeds import RELATED_HEADING, answer_embed, shorten, stats_embed
+from bot.discord_app.views import answer_view
 from tests.discord_app.conftest import assert_within_discord_limits
 
 NO_LINKS = lambda doc: None  # noqa: E731
@@ -31,6 +32,7 @@ def test_only_the_sources_the_answer_uses_are_listed_and_linked_when_known():
     value = answer_embed(answer, lambda doc: "https://example.org/a").fields[0].value
     assert value == "[1] [¶2](https://example.org/a) — \u201calpha quote\u201d"
     assert "[¶2]" not in answer_embed(answer, lambda doc: "javascript:alert(1)").fields[0].value
+    assert [b.item.label for b in answer_view(answer, 1, []).children][:-2] == ["Show ¶2"]
 
 
 def test_question_title_is_short_and_escaped():
