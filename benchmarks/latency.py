@@ -11,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import dev_questions, percentiles, save  # noqa: E402
+from bot.discord_app.embeds import answer_embed  # noqa: E402
 from bot.engine import KEYWORD_WEIGHT, Engine, clean_question  # noqa: E402
 from bot.retrieval import retrieve  # noqa: E402
 from bot.text import content_terms, normalise_query  # noqa: E402
@@ -38,7 +39,7 @@ def stage_breakdown(engine: Engine, questions: list[str]) -> dict:
             t5 = time.perf_counter()
             answer = answerer.answer(q, retrieval, non_english=False)
             t6 = time.perf_counter()
-            answer.to_json(), answer.to_text(), answer.to_embed()
+            answer.to_json(), answer.to_text(), answer_embed(answer, lambda doc: None)
             t7 = time.perf_counter()
             for name, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, (t5 - t4) - (t4 - t2), t6 - t5, t7 - t6)):
                 stages[name].append(max(value, 0.0))

@@ -1,7 +1,7 @@
 """Load through the Discord layer: many users ask at once through the bot's message handler.
 
-Every question must end one of two ways, answered or told to wait by the cooldown, exactly once,
-while a timer measures how late the event loop runs (the gateway heartbeat lives on that loop).
+Every question must end one of three ways, exactly once: answered; told to wait by the cooldown (once
+per user and window); or, after that notice, left quiet. A timer measures how late the event loop runs (the gateway heartbeat lives on that loop).
 Run: python benchmarks/load.py   (writes benchmarks/out/load.json)
 """
 from __future__ import annotations
@@ -65,15 +65,19 @@ async def run_load(bot, users: int, per_user: int, questions: list[str]) -> dict
     await lag_task
     per_message = {id(m): 0 for m in messages}
     answered = waited = 0
+    told: set[int] = set()
     for message, content, kwargs, _ in replies:
         per_message[id(message)] += 1
         if "embed" in kwargs:
             answered += 1
         elif content and "Please wait" in content:
             waited += 1
+            told.add(message.author.id)
+    unanswered = [m for m in messages if per_message[id(m)] == 0]
     return {
         "questions": len(messages), "users": users, "answered": answered, "told_to_wait": waited,
-        "lost": sum(1 for n in per_message.values() if n == 0),
+        "quiet_after_notice": sum(1 for m in unanswered if m.author.id in told),
+        "lost": sum(1 for m in unanswered if m.author.id not in told),
         "answered_twice": sum(1 for n in per_message.values() if n > 1),
         "time_to_reply": percentiles([at - m.created for m, _, _, at in replies]),
         "max_loop_lag_ms": round(max(lags) * 1000, 2) if lags else 0.0,
@@ -93,8 +97,10 @@ async def main() -> dict:
     await bot.setup_hook()
     result = await run_load(bot, users=50, per_user=10, questions=dev_questions())
     result.update(max_concurrency=settings.max_concurrency, cooldown=f"{settings.cooldown_rate} per {settings.cooldown_seconds:.0f} s",
-                  target="every question answered or told to wait exactly once; max loop lag < 100 ms")
+                  target="every question answered, told to wait, or quiet after that notice, exactly once; max loop lag < 100 ms")
     bot.prune_log.cancel()
+    bot.question_log.close()
+    bot.servers.close()
     return save("load", result)
 
 

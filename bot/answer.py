@@ -1,7 +1,7 @@
 """The Answer value: what the engine returns, and what every front end renders.
 
-The JSON form is the contract in the README (`forumbot ask --json`); terminal and Discord
-renderings are methods here so every surface shows the same facts.
+The JSON form is the contract in the README (`forumbot ask --json`); the terminal rendering is a
+method here. The Discord shell renders its own embeds (bot/discord_app/embeds.py): the core knows no Discord.
 """
 from __future__ import annotations
 
@@ -69,9 +69,3 @@ class Answer:
             lines += [f"see ¶{c.paragraph} of {c.title}" for c in self.related]
         lines.append(f"({self.latency_ms:.0f} ms, index {self.index_version})")
         return "\n".join(lines)
-
-    def to_embed(self):
-        """Discord rendering (imported lazily so the core never loads discord)."""
-        from bot.discord_app.embeds import answer_embed
-
-        return answer_embed(self)

@@ -43,6 +43,17 @@ MIGRATIONS = [
     );
     CREATE INDEX questions_asked_at ON questions(asked_at);
     """,
+    # One vote per user per answer (+1, or -1 for 👎 and "should have been answered"), each user's own.
+    """
+    CREATE TABLE votes (
+        question_id INTEGER NOT NULL,
+        user_hash TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        reason TEXT,
+        voted_at REAL NOT NULL,
+        PRIMARY KEY (question_id, user_hash)
+    );
+    """,
 ]
 DAY = 86400
 ROW_IDS = 2**63 - 1  # SQLite's positive integer ids: random ones, chosen before the write, never collide in practice
@@ -166,25 +177,33 @@ class QuestionLog:
             " paragraphs, latency_ms, index_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values))
         return row_id
 
-    def set_feedback(self, row_id: int, value: int) -> bool:
-        """Queue +1 or -1 on that answer's row (written after the row itself); the latest vote wins.
-        False if it could not even be queued."""
-        def write(db: sqlite3.Connection) -> None:
-            if db.execute("UPDATE questions SET feedback = ? WHERE id = ?", (value, row_id)).rowcount != 1:
-                raise LookupError(f"no row {row_id} to vote on (its question was not written)")
+    def vote(self, row_id: int, user_id: int, value: int, reason: str | None = None) -> bool:
+        """Queue the user's vote on an answer: +1 or -1. A later vote by the same user replaces theirs, never
+        another's. No foreign key: the question row may be written after the vote. False if not even queued."""
+        values = (row_id, self.user_hash(user_id), value, reason, time.time())
+        return self._writer.submit(lambda db: db.execute(
+            "INSERT INTO votes (question_id, user_hash, value, reason, voted_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (question_id, user_hash) DO UPDATE SET value = excluded.value,"
+            " reason = excluded.reason, voted_at = excluded.voted_at", values))
 
-        return self._writer.submit(write)
+    def votes(self, row_id: int) -> dict[str, int]:
+        """Votes on one answer: {"up": n, "down": n}."""
+        _, rows = self._read("SELECT COALESCE(SUM(value > 0), 0), COALESCE(SUM(value < 0), 0)"
+                             " FROM votes WHERE question_id = ?", (row_id,))
+        up, down = rows[0] if rows else (0, 0)
+        return {"up": up, "down": down}
 
     def row(self, row_id: int) -> dict | None:
         columns, rows = self._read("SELECT * FROM questions WHERE id = ?", (row_id,))
         return dict(zip(columns, rows[0])) if rows else None
 
     def prune(self, retention_days: int, now: float | None = None) -> int | None:
-        """Delete rows past retention; the number removed, or None after a logged failure. Never raises,
-        so the daily loop that calls it survives a locked or damaged log and simply tries again next time."""
+        """Delete rows and votes past retention; the number of rows removed, or None after a logged failure.
+        Never raises, so the daily loop that calls it survives a locked or damaged log and tries again next time."""
         cutoff = (now or time.time()) - retention_days * DAY
         try:
             with self._lock:
+                self._db.execute("DELETE FROM votes WHERE voted_at < ?", (cutoff,))
                 return self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
         except sqlite3.Error as exc:
             log.warning("question log: pruning failed (%s); it is tried again at the next prune", exc)
@@ -193,10 +212,14 @@ class QuestionLog:
     def stats(self, days: int = 7, now: float | None = None, top: int = 5) -> Stats:
         since = (now or time.time()) - days * DAY
         _, rows = self._read(
-            "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms, feedback FROM questions"
-            " WHERE asked_at >= ? ORDER BY asked_at", (since,))
+            "SELECT date(asked_at, 'unixepoch'), question, abstained, latency_ms,"
+            " (SELECT COALESCE(SUM(value > 0), 0) FROM votes WHERE question_id = questions.id)"
+            " + (COALESCE(feedback, 0) = 1),"  # the feedback column holds votes from before the votes table
+            " (SELECT COALESCE(SUM(value < 0), 0) FROM votes WHERE question_id = questions.id)"
+            " + (COALESCE(feedback, 0) = -1)"
+            " FROM questions WHERE asked_at >= ? ORDER BY asked_at", (since,))
         per_day: dict[str, dict] = {}
-        for day, _, abstained, _, _ in rows:
+        for day, _, abstained, _, _, _ in rows:
             entry = per_day.setdefault(day, {"day": day, "questions": 0, "abstained": 0})
             entry["questions"] += 1
             entry["abstained"] += abstained
@@ -217,8 +240,8 @@ class QuestionLog:
             latency_p50_ms=round(_percentile(latencies, 50), 1),
             latency_p95_ms=round(_percentile(latencies, 95), 1),
             top_questions=most_common(r[1] for r in rows),
-            gaps=most_common(r[1] for r in rows if r[2] or r[4] == -1),
-            feedback={"up": sum(r[4] == 1 for r in rows), "down": sum(r[4] == -1 for r in rows)},
+            gaps=most_common(r[1] for r in rows if r[2] or r[5]),
+            feedback={"up": sum(r[4] for r in rows), "down": sum(r[5] for r in rows)},
             unwritten=self.unwritten,
         )
 

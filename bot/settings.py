@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     shard_count: int | None = None
     shard_ids: list[int] | None = None
     admin_user_ids: list[int] = []
+    # The privileged message-content intent (switch it on in the Developer Portal too): only needed for an
+    # "ask channel" where every message is a question, and for follow-ups in threads without a mention.
+    message_content: bool = False
 
     # Question log.
     log_retention_days: int = 90

@@ -47,10 +47,11 @@ class DocumentRecord:
     title: str
     paragraphs: tuple[str, ...]
     content_hash: str
+    source: str = ""  # the `source:` URL of its metadata header, for links in answers; "" when unknown
 
     @classmethod
     def of(cls, doc: Document) -> DocumentRecord:
-        return cls(doc.id, doc.title, doc.paragraphs, doc.content_hash)
+        return cls(doc.id, doc.title, doc.paragraphs, doc.content_hash, doc.meta.get("source", ""))
 
 
 def index_version(manifest: dict) -> str:
@@ -126,7 +127,8 @@ class IndexStore:
                                   f"the model gives {dimension}; {REBUILD_HINT}")
         try:
             passages = [Passage(**json.loads(line)) for line in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
-            documents = {d["id"]: DocumentRecord(d["id"], d["title"], tuple(d["paragraphs"]), d["content_hash"])
+            documents = {d["id"]: DocumentRecord(d["id"], d["title"], tuple(d["paragraphs"]), d["content_hash"],
+                                                 d.get("source", ""))
                          for d in json.loads((path / "documents.json").read_text(encoding="utf-8"))}
             vectors = faiss.read_index(str(path / "vectors.faiss"))
             bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)

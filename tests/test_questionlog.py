@@ -1,6 +1,7 @@
 import json
 import logging
 import sqlite3
+import time
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_feedback_lands_on_its_row_and_pruning_removes_old_rows(tmp_path):
     log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
     old = log.record(answer("old question"), 1, asked_at=NOW - 100 * DAY)
     new = log.record(answer("new question"), 1, asked_at=NOW)
-    assert log.set_feedback(new, -1) and log.row(new)["feedback"] == -1 and log.row(old)["feedback"] is None
+    assert log.vote(new, 1, -1) and log.votes(new) == {"up": 0, "down": 1} and log.votes(old) == {"up": 0, "down": 0}
     assert log.prune(retention_days=90, now=NOW) == 1
     assert log.row(old) is None and log.row(new) is not None
 
@@ -55,7 +56,7 @@ def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
     for _ in range(2):
         log.record(answer("How many people attended?", abstained=True, latency=20), 2, asked_at=NOW)
     disliked = log.record(answer("What was released?"), 3, asked_at=NOW)
-    log.set_feedback(disliked, -1)
+    log.vote(disliked, 3, -1)
     log.record(answer("ancient"), 1, asked_at=NOW - 30 * DAY)
     stats = log.stats(days=7, now=NOW)
     data = stats.to_dict()
@@ -75,10 +76,10 @@ def test_a_locked_log_queues_the_row_and_a_vote_on_it_lands_once_written(tmp_pat
     log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
     with locked(tmp_path / "q.sqlite3"):
         row_id = log.record(answer("Who is Li Bohu?"), 1)  # returns at once, with the id the row will have
-        assert log.set_feedback(row_id, -1)
+        assert log.vote(row_id, 1, -1)
         assert not log.flush(timeout=0.2)  # both still waiting for the lock
     assert log.flush()
-    assert log.row(row_id)["feedback"] == -1 and log.unwritten == 0
+    assert log.row(row_id) is not None and log.votes(row_id) == {"up": 0, "down": 1} and log.unwritten == 0
 
 
 @pytest.fixture
@@ -93,12 +94,12 @@ def test_writes_that_keep_failing_are_counted_and_logged_never_raised(tmp_path, 
     caplog.set_level(logging.WARNING)
     with locked(tmp_path / "q.sqlite3"):
         row_id = log.record(answer("Who is Li Bohu?"), 1)
-        log.set_feedback(row_id, 1)
+        log.vote(row_id, 1, 1)
         assert log.flush()
     assert log.unwritten == 2 and log.stats(days=7).unwritten == 2
     assert "question log: a write was not done (OperationalError: database is locked); 1 lost" in caplog.text
-    log.set_feedback(row_id, -1)
-    assert log.flush() and log.unwritten == 3 and f"no row {row_id} to vote on" in caplog.text
+    log.vote(row_id, 1, -1)  # a vote needs no row: it lands even though its question was lost
+    assert log.flush() and log.unwritten == 2 and log.votes(row_id) == {"up": 0, "down": 1}
     log.record(answer("Who is Yang Xiuling?"), 1)  # the next one, once the lock is gone, is written
     assert log.stats(days=7).questions == 1
 
@@ -130,3 +131,28 @@ def test_a_damaged_log_or_an_uncreatable_folder_is_one_line(tmp_path):
     (tmp_path / "file").write_text("in the way", encoding="utf-8")
     with pytest.raises(QuestionLogError, match=r"cannot write to the data folder .*file/data \(Not a directory\)"):
         QuestionLog(tmp_path / "file" / "data" / "q.sqlite3")
+def test_votes_are_one_per_user_per_answer_changeable_and_each_users_own(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    liked = log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW)
+    gap = log.record(answer("How many people attended?", abstained=True), 2, asked_at=NOW)
+    log.vote(liked, user_id=1, value=1)
+    log.vote(liked, user_id=2, value=-1, reason="too long")
+    log.vote(liked, user_id=2, value=-1, reason="too long")  # the same vote twice counts once
+    assert log.votes(liked) == {"up": 1, "down": 1}
+    log.vote(liked, user_id=2, value=1)  # changed, and user 2 cannot touch user 1's vote
+    assert log.votes(liked) == {"up": 2, "down": 0}
+    log.vote(gap, user_id=3, value=-1)  # "this should have been answered"
+    stats = log.stats(days=7, now=NOW)
+    assert stats.feedback == {"up": 2, "down": 1}
+    assert stats.gaps == [{"question": "How many people attended?", "count": 1}]
+    assert log.prune(retention_days=0, now=max(NOW, time.time()) + DAY) == 2 and log.votes(liked) == {"up": 0, "down": 0}
+
+
+def test_a_log_from_before_votes_is_migrated_and_keeps_its_rows(tmp_path):
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    db.executescript(f"{MIGRATIONS[0]}; PRAGMA user_version = 1;")
+    db.execute("INSERT INTO questions VALUES (1, ?, NULL, NULL, 'h', 'old', 0, 0.5, '[]', 1.0, 'v', -1)", (NOW,))
+    db.commit()
+    db.close()
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    assert log.schema_version == len(MIGRATIONS) and log.stats(days=7, now=NOW).feedback == {"up": 0, "down": 1}

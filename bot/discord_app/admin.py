@@ -1,4 +1,6 @@
-"""Operator commands: /reindex, /reload, /stats. Admins only: Manage Server, or ids in settings."""
+"""Operator commands: /reindex, /reload, /stats, /config. Hidden from non-admins by default permissions,
+and checked once for the whole cog (Manage Server, or ids in settings): server owners can override
+default permissions, so they are a convenience, not the guard."""
 from __future__ import annotations
 
 import asyncio
@@ -7,14 +9,18 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.discord_app.embeds import stats_embed
 from bot.errors import ForumbotError
 
 if TYPE_CHECKING:
     from bot.discord_app.client import ForumBot
 
 PROGRESS_EVERY = 2.0  # seconds between progress edits, well inside Discord's rate limits
+NEEDS_CONTENT_INTENT = ("Note: the ask channel only works with the message-content intent: turn it on in the "
+                        "Developer Portal (Bot → Privileged Gateway Intents) and set FORUMBOT_MESSAGE_CONTENT=true.")
 
 
 def is_admin(interaction: discord.Interaction, admin_ids: list[int]) -> bool:
@@ -24,34 +30,17 @@ def is_admin(interaction: discord.Interaction, admin_ids: list[int]) -> bool:
     return bool(interaction.guild_id and permissions and permissions.manage_guild)
 
 
-def stats_embed(stats) -> discord.Embed:
-    embed = discord.Embed(title=f"Questions, last {stats.days} days", colour=discord.Colour.blurple())
-    embed.add_field(name="Questions", value=str(stats.questions))
-    embed.add_field(name="Abstained", value=f"{stats.abstention_rate:.0%}")
-    embed.add_field(name="Latency p50 / p95", value=f"{stats.latency_p50_ms:.0f} / {stats.latency_p95_ms:.0f} ms")
-    embed.add_field(name="Feedback", value=f"👍 {stats.feedback['up']} · 👎 {stats.feedback['down']}")
-    for name, rows in (("Top questions", stats.top_questions), ("Gaps: unanswered or voted down", stats.gaps)):
-        text = "\n".join(f"{r['count']}× {r['question'][:150]}" for r in rows) or "none"
-        embed.add_field(name=name, value=text[:1024], inline=False)
-    if stats.unwritten:
-        embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; see its log")
-    return embed
-
-
 class Admin(commands.Cog):
     def __init__(self, bot: ForumBot):
         self.bot = bot
 
-    async def _deny(self, interaction: discord.Interaction) -> bool:
-        if is_admin(interaction, self.bot.settings.admin_user_ids):
-            return False
-        await interaction.response.send_message("Sorry, only server managers can do that.", ephemeral=True)
-        return True
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command here; a refusal reaches the bot's error handler as a CheckFailure."""
+        return is_admin(interaction, self.bot.settings.admin_user_ids)
 
-    @app_commands.command(name="reindex", description="Rebuild the index from the corpus (admins).")
+    @app_commands.command(name=_("reindex"), description=_("Rebuild the index from the corpus (admins)."))
+    @app_commands.default_permissions(manage_guild=True)
     async def reindex(self, interaction: discord.Interaction) -> None:
-        if await self._deny(interaction):
-            return
         old = self.bot.engine.version
         await interaction.response.send_message(f"Rebuilding the index… (still answering from {old})", ephemeral=True)
         loop = asyncio.get_running_loop()
@@ -67,8 +56,8 @@ class Admin(commands.Cog):
                 text = f"Rebuilding the index… embedded {progress['done']}/{progress['total']} passages"
                 asyncio.run_coroutine_threadsafe(interaction.edit_original_response(content=text), loop)
 
-        try:
-            report = await asyncio.to_thread(self.bot.engine.rebuild, False, on_total, on_progress)
+        try:  # the build embeds with the model: it takes a model slot like any question
+            report = await self.bot.run_model(self.bot.engine.rebuild, False, on_total, on_progress)
         except ForumbotError as exc:
             await interaction.edit_original_response(content=f"Rebuild failed: {exc}. Still serving index {old}.")
             return
@@ -76,10 +65,9 @@ class Admin(commands.Cog):
             content=f"Index {report.index_version} is live: {report.documents} documents, {report.passages} passages "
                     f"({report.embedded} embedded, {report.passages - report.embedded} reused) in {report.seconds:.1f} s.")
 
-    @app_commands.command(name="reload", description="Load the index the CLI built (admins).")
+    @app_commands.command(name=_("reload"), description=_("Load the index the CLI built (admins)."))
+    @app_commands.default_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction) -> None:
-        if await self._deny(interaction):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         old = self.bot.engine.version
         try:
@@ -89,10 +77,46 @@ class Admin(commands.Cog):
             return
         await interaction.followup.send(f"Now serving index {version} (was {old}).", ephemeral=True)
 
-    @app_commands.command(name="stats", description="Questions, abstentions, latency and gaps (admins).")
-    @app_commands.describe(days="How many days back (default 7)")
+    @app_commands.command(name=_("stats"), description=_("Questions, abstentions, latency and gaps (admins)."))
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.rename(days=_("days"))
+    @app_commands.describe(days=_("How many days back (default 7)"))
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 7) -> None:
-        if await self._deny(interaction):
-            return
         stats = await asyncio.to_thread(self.bot.question_log.stats, days)
         await interaction.response.send_message(embed=stats_embed(stats), ephemeral=True)
+
+    @app_commands.command(name=_("config"), description=_("Where and how forumbot answers in this server (admins)."))
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @app_commands.rename(answer_in=_("answer_in"), stop_answering_in=_("stop_answering_in"),
+                         all_channels=_("all_channels"), threads=_("threads"), ask_public=_("ask_public"),
+                         ask_channel=_("ask_channel"), no_ask_channel=_("no_ask_channel"))
+    @app_commands.describe(
+        answer_in=_("Also answer in this channel (then only in the listed ones)"),
+        stop_answering_in=_("Stop answering in this channel"), all_channels=_("Answer in every channel again"),
+        threads=_("Answers open a thread named after the question"),
+        ask_public=_("Whether /ask answers are public (else only the asker sees them)"),
+        ask_channel=_("A channel where every message is a question (needs the message-content intent)"),
+        no_ask_channel=_("Remove the ask channel"))
+    async def config(self, interaction: discord.Interaction, answer_in: discord.TextChannel | None = None,
+                     stop_answering_in: discord.TextChannel | None = None, all_channels: bool = False,
+                     threads: bool | None = None, ask_public: bool | None = None,
+                     ask_channel: discord.TextChannel | None = None, no_ask_channel: bool = False) -> None:
+        """Without options: show the settings. With options: change them, then show them."""
+        config = self.bot.servers.get(interaction.guild_id)
+        channels = set() if all_channels else set(config.channels)
+        if answer_in:
+            channels.add(answer_in.id)
+        if stop_answering_in:
+            channels.discard(stop_answering_in.id)
+        changed = config.with_changes(
+            channels=frozenset(channels),
+            threads=config.threads if threads is None else threads,
+            ask_public=config.ask_public if ask_public is None else ask_public,
+            ask_channel=None if no_ask_channel else (ask_channel.id if ask_channel else config.ask_channel))
+        if changed != config:
+            await asyncio.to_thread(self.bot.servers.set, interaction.guild_id, changed)
+        lines = changed.describe()
+        if changed.ask_channel and not self.bot.settings.message_content:
+            lines.append(NEEDS_CONTENT_INTENT)
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)

@@ -1,4 +1,4 @@
-"""The bot: settings, the shared engine, the question log, and one error handler for everything."""
+"""The bot: settings, the shared engine, the question log, server settings, and one error handler for everything."""
 from __future__ import annotations
 
 import asyncio
@@ -6,31 +6,53 @@ import logging
 import signal
 import sys
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.answer import Answer
+from bot.discord_app.questions import AskLimits
+from bot.discord_app.servers import ServerConfigs
+from bot.discord_app.translations import ForumbotTranslator
+from bot.discord_app.views import DYNAMIC_ITEMS
 from bot.questionlog import open_log
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger("forumbot")
 T = TypeVar("T")
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
-REMEMBERED_ANSWERS = 2000  # answer message id -> question, for follow-ups
+ADMINS_ONLY = "Sorry, only server managers can do that."
+REMEMBERED_TURNS = 2000  # answer message or thread id -> the questions so far, for follow-ups
 
 
-class ForumBotMixin:
-    """Shared by the plain and the auto-sharded bot."""
+def ask_engine(engine, question: str, history: Sequence[str]) -> Answer:
+    """The shell's one call into the engine. `history` holds the earlier questions, oldest first."""
+    return engine.ask(question, list(history))
 
-    def __init__(self, settings: Settings, engine, **kwargs):
-        super().__init__(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
-                         allowed_mentions=discord.AllowedMentions.none(), help_command=None, **kwargs)
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Default intents; message content only when the operator turned it on (it is privileged)."""
+    intents = discord.Intents.default()
+    intents.message_content = settings.message_content
+    return intents
+
+
+class ForumBot(commands.AutoShardedBot):
+    """With one shard (the default below 2,500 servers) an AutoShardedBot behaves like a Bot."""
+
+    def __init__(self, settings: Settings, engine):
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents_for(settings),
+                         allowed_mentions=discord.AllowedMentions.none(), help_command=None,
+                         shard_count=settings.shard_count, shard_ids=settings.shard_ids)
         self.settings, self.engine = settings, engine
         self.question_log = open_log(settings)
+        self.servers = ServerConfigs(settings.data_dir / "servers.sqlite3")
+        self.limits = AskLimits(settings.max_question_chars, settings.cooldown_rate, settings.cooldown_seconds)
         self.model_slots = asyncio.Semaphore(settings.max_concurrency)
-        self.asked: OrderedDict[int, str] = OrderedDict()
+        self.turns: OrderedDict[int, tuple[str, ...]] = OrderedDict()
         self.signal_reloads: set[asyncio.Task] = set()  # referenced until done, so none is collected mid-run
         self.tree.on_error = self._on_app_command_error
 
@@ -38,6 +60,8 @@ class ForumBotMixin:
         from bot.discord_app.admin import Admin
         from bot.discord_app.ask import Ask
 
+        await self.tree.set_translator(ForumbotTranslator())
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(Ask(self))
         await self.add_cog(Admin(self))
         try:
@@ -54,7 +78,8 @@ class ForumBotMixin:
 
     # -- model work, off the event loop ---------------------------------------------------
     async def run_model(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run engine work in a thread, at most `max_concurrency` at once, so the heartbeat never waits."""
+        """Run engine work (questions, reloads, rebuilds) in a thread, at most `max_concurrency` at once,
+        so the heartbeat never waits."""
         async with self.model_slots:
             return await asyncio.to_thread(fn, *args)
 
@@ -79,10 +104,17 @@ class ForumBotMixin:
         if not task.cancelled():
             task.exception()  # retrieved: reload_index logged it, and the old index keeps serving
 
-    def remember(self, message_id: int, question: str) -> None:
-        self.asked[message_id] = question
-        if len(self.asked) > REMEMBERED_ANSWERS:
-            self.asked.popitem(last=False)
+    def link_for(self, doc: str) -> str | None:
+        """The source URL a document's metadata names, if any (never invented)."""
+        record = self.engine.store.documents.get(doc)
+        return getattr(record, "source", "") or None
+
+    def remember(self, key: int, turns: tuple[str, ...]) -> None:
+        """The questions so far under an answer message or in a thread, for its follow-ups."""
+        self.turns[key] = turns
+        self.turns.move_to_end(key)
+        if len(self.turns) > REMEMBERED_TURNS:
+            self.turns.popitem(last=False)
 
     async def sync_commands(self, guild_id: int | None = None) -> int:
         guild = discord.Object(id=guild_id) if guild_id else None
@@ -99,17 +131,21 @@ class ForumBotMixin:
     # -- the one error handler -----------------------------------------------------------------
     async def report_error(self, error: BaseException, *, message: discord.Message | None = None,
                            interaction: discord.Interaction | None = None) -> None:
-        """Log the traceback, tell the user briefly, never let the bot stop."""
-        error = getattr(error, "original", error)
-        log.error("unhandled error", exc_info=(type(error), error, error.__traceback__))
+        """Tell the user briefly; log the traceback of anything unexpected; never let the bot stop."""
+        if isinstance(error, app_commands.CheckFailure):
+            text = ADMINS_ONLY  # the only checks are the admin cog's
+        else:
+            error = getattr(error, "original", error)
+            log.error("unhandled error", exc_info=(type(error), error, error.__traceback__))
+            text = SOMETHING_WENT_WRONG
         try:
             if interaction is not None:
                 if interaction.response.is_done():
-                    await interaction.followup.send(SOMETHING_WENT_WRONG, ephemeral=True)
+                    await interaction.followup.send(text, ephemeral=True)
                 else:
-                    await interaction.response.send_message(SOMETHING_WENT_WRONG, ephemeral=True)
+                    await interaction.response.send_message(text, ephemeral=True)
             elif message is not None:
-                await message.reply(SOMETHING_WENT_WRONG)
+                await message.reply(text)
         except discord.HTTPException:
             log.warning("could not tell the user about the error")
 
@@ -125,23 +161,14 @@ class ForumBotMixin:
         self.prune_log.cancel()
         await super().close()
         self.question_log.close()
+        self.servers.close()
 
 
-class ForumBot(ForumBotMixin, commands.Bot):
-    pass
-
-
-class ShardedForumBot(ForumBotMixin, commands.AutoShardedBot):
-    pass
-
-
-def create_bot(settings: Settings | None = None, engine=None) -> commands.Bot:
+def create_bot(settings: Settings | None = None, engine=None) -> ForumBot:
     """The bot, not yet connected. With no arguments: default settings and the index on disk."""
     settings = settings or get_settings()
     if engine is None:
         from bot.engine import Engine
 
         engine = Engine.load(settings)
-    if settings.shard_count:
-        return ShardedForumBot(settings, engine, shard_count=settings.shard_count, shard_ids=settings.shard_ids)
     return ForumBot(settings, engine)

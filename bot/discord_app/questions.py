@@ -1,10 +1,16 @@
-"""Pure helpers that turn Discord messages into plain questions, and limit how often users ask."""
+"""Pure helpers: Discord text to plain questions, user text to safe embed text, limits, follow-up turns."""
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import attrgetter
 
+import discord
 from discord.ext import commands
+
+from bot.engine import clean_question
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&\d+>")
@@ -16,11 +22,12 @@ _EVERYONE = re.compile(r"@(everyone|here)\b")
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
 _MARKUP = re.compile(r"(\|\||\*\*|__|~~|`|^>+ ?|^#{1,3} |^-# )", re.M)
 
+HISTORY_TURNS = 3  # earlier questions a follow-up carries, however long the reply chain or thread
+HISTORY_TURN_CHARS = 200  # each one cut to this
 
-def question_from_message(content: str, bot_id: int | None) -> str:
-    """Plain text of a message: the bot's own mention removed; other mentions, timestamps, emoji and
-    markdown reduced to words, so hostile markup neither reaches retrieval nor echoes back as a ping."""
-    text = _USER_MENTION.sub(lambda m: "" if bot_id and int(m.group(1)) == bot_id else "@user", content)
+
+def _neutralise(text: str, bot_id: int | None) -> str:
+    text = _USER_MENTION.sub(lambda m: "" if bot_id and int(m.group(1)) == bot_id else "@user", text)
     text = _ROLE_MENTION.sub("@role", text)
     text = _CHANNEL_MENTION.sub("#channel", text)
     text = _EVERYONE.sub(r"\1", text)
@@ -28,21 +35,56 @@ def question_from_message(content: str, bot_id: int | None) -> str:
     text = _SLASH_MENTION.sub(r"/\1", text)
     text = _CUSTOM_EMOJI.sub(r":\1:", text)
     text = _CODE_FENCE.sub(" ", text)
-    text = _MARKUP.sub("", text)
+    return _MARKUP.sub("", text)
+
+
+def question_from_message(content: str, bot_id: int | None) -> str:
+    """Plain text of a message, for every way of asking.
+
+    Normalised first (zero-width and control characters out, line by line so markdown lines survive),
+    then mentions, timestamps, emoji and markdown reduced to words, repeated until nothing changes:
+    removing one piece of markup must not assemble another (`<@&<t:1>1>`), nor may an invisible
+    character hide one from the patterns (`@\u200beveryone`)."""
+    text = "\n".join(clean_question(line) for line in content.splitlines())
+    for _ in range(5):
+        reduced = _neutralise(text, bot_id)
+        if reduced == text:
+            break
+        text = reduced
     return " ".join(text.split())
 
 
-class UserCooldown:
-    """`rate` questions per `per` seconds for each user, whichever way they ask (mention, DM, /ask)."""
+def safe(text: str) -> str:
+    """User text as it may appear in an embed: no live mentions, masked links or markdown."""
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
 
-    def __init__(self, rate: int, per: float):
-        self.rate, self.per = rate, per
-        self._buckets: dict[int, commands.Cooldown] = {}
 
-    def retry_after(self, user_id: int, now: float | None = None) -> float:
-        """0 when the user may ask now (and counts this question), else the seconds to wait."""
+def bounded_history(turns: Iterable[str]) -> tuple[str, ...]:
+    """The last few earlier questions, oldest first, each cut: follow-up context never grows without bound."""
+    return tuple(turn[:HISTORY_TURN_CHARS] for turn in list(turns)[-HISTORY_TURNS:])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    notice: str | None = None  # None: ask away; else why not
+    repeated: bool = False  # the user was already told so in this cooldown window
+
+
+class AskLimits:
+    """Question length, and one cooldown per user id shared by every way of asking (mention, DM, /ask,
+    thread, context menu, example buttons). In a channel, a user over the limit is told once per window."""
+
+    def __init__(self, max_chars: int, rate: int, per: float):
+        self.max_chars = max_chars
+        self.questions = commands.CooldownMapping.from_cooldown(rate, per, attrgetter("id"))
+        self.notices = commands.CooldownMapping.from_cooldown(1, per, attrgetter("id"))
+
+    def check(self, question: str, user: discord.abc.Snowflake, now: float | None = None) -> Verdict:
+        if len(question) > self.max_chars:
+            return Verdict(f"That question is {len(question):,} characters long; please keep it under {self.max_chars:,}.")
         now = now or time.time()
-        if len(self._buckets) > 10_000:  # forget users whose window has passed
-            self._buckets = {u: b for u, b in self._buckets.items() if b.get_tokens(now) < b.rate}
-        bucket = self._buckets.setdefault(user_id, commands.Cooldown(self.rate, self.per))
-        return bucket.update_rate_limit(now) or 0.0
+        wait = self.questions.update_rate_limit(user, now)
+        if not wait:
+            return Verdict()
+        repeated = self.notices.update_rate_limit(user, now) is not None
+        return Verdict(f"You're asking quickly! Please wait {wait:.0f} s before your next question.", repeated)

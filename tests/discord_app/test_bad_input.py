@@ -5,7 +5,7 @@ import discord.ext.test as dpytest
 import pytest
 from pydantic import SecretStr
 
-from tests.discord_app.conftest import assert_within_discord_limits, interaction, mention
+from tests.discord_app.conftest import assert_within_discord_limits, interaction, mention, run_command
 
 HOSTILE = [
     "",
@@ -44,7 +44,7 @@ async def test_the_bot_keeps_answering_after_the_index_is_deleted(private_bot):
     await dpytest.message(mention(bot, "who is Li Bohu?"))
     assert "¶2" in dpytest.get_message().embeds[0].fields[0].value
     inter = interaction(user_id=4242)
-    await bot.get_cog("Admin").reload.callback(bot.get_cog("Admin"), inter)
+    await run_command(bot, inter, "reload")
     assert "Reload failed: no index" in inter.followup.send.await_args.args[0]
     await dpytest.message(mention(bot, "who is Li Bohu?"))
     assert "¶2" in dpytest.get_message().embeds[0].fields[0].value
