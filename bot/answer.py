@@ -38,9 +38,9 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     latency_ms: float = 0.0
     index_version: str = ""
-    related: tuple[Citation, ...] = ()  # with an abstention: what the article does say nearby ("see also")
     kind: Kind = field(default=Kind.ANSWERED, compare=False)
     top_score: float = field(default=0.0, compare=False)  # best retrieval score, for the question log
+    related: tuple[Citation, ...] = ()  # with an abstention: what the article does say nearby ("see also")
 
     def to_dict(self) -> dict:
         data = {

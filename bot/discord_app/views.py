@@ -2,7 +2,6 @@
 so a button sent an hour or a restart ago still works. Registered with `add_dynamic_items`."""
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import re
@@ -87,7 +86,7 @@ class Vote(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:v:(?P<row>\d
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: ForumBot = interaction.client
-        await asyncio.to_thread(bot.question_log.vote, self.row_id, interaction.user.id, VOTES[self.kind])
+        bot.question_log.vote(self.row_id, interaction.user.id, VOTES[self.kind])  # queued: never waits
         if self.kind == "down":
             await interaction.response.send_modal(ReasonModal(self.row_id))
         elif interaction.message is not None and interaction.message.flags.ephemeral:
@@ -122,7 +121,7 @@ class ReasonModal(discord.ui.Modal, title="What was wrong with the answer?"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         reason = " ".join(self.reason.value.split()) or None
-        await asyncio.to_thread(interaction.client.question_log.vote, self.row_id, interaction.user.id, -1, reason)
+        interaction.client.question_log.vote(self.row_id, interaction.user.id, -1, reason)  # queued: never waits
         await interaction.response.send_message(thanks("down"), view=vote_view(self.row_id, "down"), ephemeral=True)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:

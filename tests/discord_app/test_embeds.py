@@ -66,7 +66,7 @@ def test_abstention_has_no_sources():
 def test_stats_show_questions_as_text_never_as_live_links():
     row = {"question": "[free nitro](https://evil.example) @everyone", "count": 2}
     stats = SimpleNamespace(days=7, questions=2, abstention_rate=0.5, latency_p50_ms=1, latency_p95_ms=2,
-                            feedback={"up": 0, "down": 0}, top_questions=[row], gaps=[row])
+                            feedback={"up": 0, "down": 0}, top_questions=[row], gaps=[row], unwritten=0)
     embed = stats_embed(stats)
     for field in embed.fields[-2:]:
         assert field.value.startswith("2× \\[free nitro](https://evil.example)") and "@everyone" not in field.value

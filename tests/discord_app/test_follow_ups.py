@@ -38,11 +38,11 @@ async def test_a_thread_under_an_answer_carries_its_question_after_a_restart(bot
 async def test_follow_ups_in_a_thread_use_its_earlier_turns(bot, monkeypatch):
     asked = []
     original = bot.engine.ask
-    monkeypatch.setattr(bot.engine, "ask", lambda q, context=None: asked.append((q, context)) or original(q, context))
+    monkeypatch.setattr(bot.engine, "ask", lambda q, history=(): asked.append((q, list(history))) or original(q, history))
     bot.remember(222, ("Who is Yang Xiuling?",))
     message = thread_message(bot, 222, None, content=mention(bot, "what did she say about Beijing?"))
     await bot.get_cog("Ask").on_message(message)
-    assert asked[-1] == ("what did she say about Beijing?", "Who is Yang Xiuling?")
+    assert asked[-1] == ("what did she say about Beijing?", ["Who is Yang Xiuling?"])
     assert "Beijing" in message.reply.await_args.kwargs["embed"].description
     assert bot.turns[222] == ("Who is Yang Xiuling?", "what did she say about Beijing?")
 

@@ -5,22 +5,21 @@ import sqlite3
 import discord.ext.test as dpytest
 
 from tests.conftest import locked
-from tests.discord_app.conftest import interaction, mention
+from tests.discord_app.conftest import bot_message, click, custom_ids, interaction, mention, run_command
 
 
 async def test_answers_go_out_while_the_log_is_locked_and_a_vote_lands_once_the_row_is_written(bot):
-    cog = bot.get_cog("Ask")
     inter = interaction(user_id=5)
     with locked(bot.question_log.path):  # another process holds the write lock: a backup, a sqlite3 shell
-        await cog.ask.callback(cog, inter, "Who is Li Bohu?")
+        await run_command(bot, inter, "ask", question="Who is Li Bohu?")
         sent = inter.followup.send.await_args.kwargs
         assert "¶2" in sent["embed"].fields[0].value
-        click = interaction(user_id=5)
-        await sent["view"].children[-1].callback(click)  # 👎 on a row not yet written
-        assert "Thanks" in click.response.send_message.await_args.args[0]
+        voted = await click(bot, bot_message(bot, sent["view"]), custom_ids(sent["view"])[-2], user_id=5)  # 👍, row unwritten
+        assert "You voted 👍" in voted.response.send_message.await_args.args[0]
         await dpytest.message(mention(bot, "Who is Yang Xiuling?"))
         assert dpytest.get_message().embeds[0].fields
-    assert bot.question_log.row(sent["view"].log_id)["feedback"] == -1
+    row = int(custom_ids(sent["view"])[-1].split(":")[2])
+    assert bot.question_log.row(row) is not None and bot.question_log.votes(row) == {"up": 1, "down": 0}
     assert bot.question_log.stats(days=1).questions == 2 and bot.question_log.unwritten == 0
 
 

@@ -65,6 +65,7 @@ async def test_a_thumbs_down_reason_is_optional_and_kept(bot):
     await modal._dispatch_submit(submit, components, {})
     view = submit.response.send_message.await_args.kwargs["view"]
     assert [b.item.style.name for b in view.children] == ["secondary", "danger"]
+    assert bot.question_log.flush()
     with bot.question_log._lock:
         reason = bot.question_log._db.execute("SELECT reason FROM votes WHERE question_id = ?", (row,)).fetchone()[0]
     assert reason == "quoted the wrong speaker"
