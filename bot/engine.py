@@ -181,7 +181,5 @@ class Engine:
         retrieval = self._retrieve(loaded, query)
         if analysed.wants_more and earlier:
             previous = self._answer(loaded, earlier[-1], earlier[:-1])
-            shown = {(c.doc, c.paragraph, c.text.find(c.quote), c.text.find(c.quote) + len(c.quote))
-                     for c in previous.citations}
-            return loaded.answerer.more(analysed, retrieval, shown)
+            return loaded.answerer.more(analysed, previous, retrieval)
         return loaded.answerer.answer(analysed, retrieval)
