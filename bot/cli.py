@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,6 +23,13 @@ out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 OWN_QUESTIONS = Path("benchmarks/questions")
+STDIN_BATCH = 256  # questions read from a pipe before answering: fills model batches, still streams long inputs
+
+
+def _chunks(items, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
@@ -50,8 +58,7 @@ def load_engine(settings: Settings | None = None):
     from bot.store import read_manifest
 
     settings = settings or get_settings()
-    with err.status("Loading model…"):
-        engine = Engine(settings)
+    engine = Engine(settings)
     try:
         read_manifest(settings.index_dir)
     except IndexStoreError as exc:
@@ -59,7 +66,8 @@ def load_engine(settings: Settings | None = None):
             raise
         err.print(f"No index at {settings.index_dir}/ yet: building it now.")
         _build(engine)
-    engine.reload()
+    with err.status("Loading model…"):
+        engine.reload()
     return engine
 
 
@@ -105,11 +113,12 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False):
     """Answer a question with numbered citations (or each line of stdin, loading the model once)."""
     engine = load_engine()
-    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
-    for q in questions:
-        if question is None and not q.strip():
-            continue
-        answer = engine.ask(q)
+    if question is not None:
+        batches = [[question]]
+    else:  # a pipe is answered in batches, whose questions share model calls; a terminal line by line
+        lines = (line.rstrip("\n") for line in sys.stdin if line.strip())
+        batches = _chunks(lines, 1 if sys.stdin.isatty() else STDIN_BATCH)
+    for answer in (answer for batch in batches for answer in engine.ask_many(batch)):
         if as_json:
             print(answer.to_json(), flush=True)
         else:

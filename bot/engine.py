@@ -9,16 +9,19 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
 from bot.corpus import load_corpus
-from bot.embedding import Embedder
+from bot.batching import MAX_BATCH
+from bot.embedding import Embedder, Encoder
+from bot.onnx_encoder import OnnxEncoder, export_folder
 from bot.retrieval import retrieve
 from bot.settings import Settings, get_settings
-from bot.store import BuildReport, IndexStore, build_index, write_calibration
+from bot.store import BuildReport, IndexStore, build_index, read_manifest, write_calibration
 from bot.text import non_latin_share, normalise_query
 
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
@@ -49,7 +52,8 @@ class Loaded:
 class Engine:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
-        self.embedder = embedder or Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
+        self._model, self._keep_model = embedder, embedder is not None  # sentence-transformers: builds, or answers without ONNX
+        self.embedder: Encoder | None = None  # encodes questions: chosen for each index by reload()
         self._loaded: Loaded | None = None
         self._build_lock = threading.Lock()
         self.examples = EXAMPLES
@@ -67,19 +71,37 @@ class Engine:
 
     def reload(self) -> str:
         """Load the index on disk and swap it in. On error the current index keeps serving."""
-        store = IndexStore.load(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
-        self._loaded = self._prepare(store)
+        encoder = self._query_encoder(read_manifest(self.settings.index_dir))
+        store = IndexStore.load(self.settings.index_dir, self.settings.model, encoder.dimension)
+        self.embedder, self._loaded = encoder, self._prepare(store)
         return store.version
+
+    def _query_encoder(self, manifest: dict) -> Encoder:
+        """The index's ONNX export when it has one and onnxruntime is installed (no torch), else sentence-transformers."""
+        folder = export_folder(self.settings.index_dir, manifest) if self.settings.onnx else None
+        if folder is None:
+            return self._sentence_transformer()
+        current = self.embedder
+        if isinstance(current, OnnxEncoder) and current.folder == folder and current.quantized == self.settings.onnx_int8:
+            return current  # the same model: loaded once, its query cache kept
+        return OnnxEncoder(folder, self.settings.onnx_int8, self.settings.query_cache_size)
+
+    def _sentence_transformer(self) -> Embedder:
+        if self._model is None:
+            self._model = Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
+        return self._model
 
     def rebuild(self, full: bool = False, on_total: Callable[[int], None] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> BuildReport:
         """Build from the corpus and swap the result in; questions keep using the old index meanwhile."""
         with self._build_lock:
-            report = build_index(load_corpus(self.settings.corpus_dir), self.embedder, self.settings.index_dir,
+            report = build_index(load_corpus(self.settings.corpus_dir), self._sentence_transformer(), self.settings.index_dir,
                                  sentences_per_passage=self.settings.chunk_sentences,
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)
             self.reload()
+            if not self._keep_model and self.embedder is not self._model:
+                self._model = None  # answering from ONNX: PyTorch's copy of the model is not kept
             return report
 
     def save_calibration(self, calibration: dict) -> None:
@@ -107,6 +129,11 @@ class Engine:
         started = time.perf_counter()
         answer = self._answer(self._current(), clean_question(question), clean_question(context or ""))
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def ask_many(self, questions: Sequence[str]) -> list[Answer]:
+        """Answer many questions at once, in order: asked from threads, their encodings share model calls."""
+        with ThreadPoolExecutor(min(MAX_BATCH, max(len(questions), 1))) as pool:
+            return list(pool.map(self.ask, questions))
 
     def _retrieve(self, loaded: Loaded, question: str, context: str = ""):
         query = normalise_query(f"{context} {question}" if context else question, loaded.store.vocabulary)
