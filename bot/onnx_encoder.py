@@ -161,7 +161,7 @@ class OnnxEncoder(Encoder):
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.enable_padding(pad_id=self.config["pad_id"], pad_token=self.config["pad_token"])
         options = onnxruntime.SessionOptions()
-        # Idle threads sleep instead of spinning: spinning starved the Python threads (and torch) on the same cores 60-fold.
+        # Idle threads sleep instead of spinning: on 2 shared cores the Python threads that answer need them.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(self.folder / (INT8 if quantized else FP32)), options,
                                                      providers=["CPUExecutionProvider"])
