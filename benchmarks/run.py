@@ -109,7 +109,8 @@ def hnsw_section(hn: dict) -> str:
 def previous_hnsw_section(results_md: Path) -> str:
     """`--reuse-hnsw` without a cached run: the section of the last RESULTS.md (it measures FAISS alone, not the model)."""
     text = results_md.read_text(encoding="utf-8")
-    return text[text.index("## 5. Flat vs HNSW"):].strip() + "\n\n(Section 5 carried over from the previous run.)"
+    note = "\n\n(Section 5 carried over from the previous run.)"
+    return text[text.index("## 5. Flat vs HNSW"):].split(note)[0].strip() + note
 
 
 def main() -> None:
