@@ -78,8 +78,14 @@ def _has_date(text: str) -> bool:
     return any((w.isdigit() and len(w) == 4) or w in DATE_WORDS for w in words(text))
 
 
-def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int) -> tuple[int, int]:
-    """The run of clauses within [start, end) of at most `limit` characters that holds most question terms."""
+FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date}
+FOCUS_BONUS = 0.5  # a sentence holding the number or date asked for beats one that only shares words
+
+
+def _clause_window(text: str, start: int, end: int, weights: dict[str, float], limit: int) -> tuple[int, int]:
+    """The run of clauses within [start, end) of at most `limit` characters that holds the most question terms,
+    rare ones counting more ("coordinated" says more than a name the article repeats)."""
+    terms = set(weights)
     cuts = [start] + [start + m.end() for m in re.finditer(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )", text[start:end])] + [end]
     clause_terms = [term_set(text[a:b]) & terms for a, b in zip(cuts, cuts[1:])]  # cuts fall between words
     best, best_score = (start, start), -1.0
@@ -92,7 +98,7 @@ def _clause_window(text: str, start: int, end: int, terms: set[str], limit: int)
             if e - s > limit:
                 break
             found |= clause_terms[j - 1]
-            score = len(found) + (e - s) / (10 * limit) - 0.01 * i  # terms first, then fuller, then earlier
+            score = sum(weights[t] for t in found) + (e - s) / (10 * limit) - 0.01 * i  # terms, then fuller, then earlier
             if score > best_score:
                 best, best_score = (s, e), score
     if best[1] <= best[0]:  # not even one clause fits: cut at a word boundary
@@ -121,7 +127,7 @@ def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[in
     return start, end
 
 
-def select_span(hits: list[Hit], paragraph: str, terms: Sequence[str], limit: int,
+def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limit: int,
                 specificity: Callable[[str], float]) -> tuple[int, int]:
     """The paragraph's passage that scores best and covers the question's rarest terms, narrowed to its best
     sentence or clauses when too long, widened by a neighbour sentence when it cannot stand alone.
@@ -139,7 +145,7 @@ def select_span(hits: list[Hit], paragraph: str, terms: Sequence[str], limit: in
     start, end = narrowest.start, narrowest.end
     if end - start <= limit:
         return with_neighbour(paragraph, start, end, limit)
-    return _clause_window(paragraph, start, end, set(terms), limit)
+    return _clause_window(paragraph, start, end, weights, limit)
 
 
 def quoted(paragraph: str, start: int, end: int) -> str:
@@ -258,7 +264,7 @@ class Answerer:
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
         paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
-        focus_found = {Focus.NUMBER: _has_number, Focus.DATE: _has_date}.get(question.focus, lambda _: True)(paragraph)
+        focus_found = FOCUS_CHECKS.get(question.focus, bool)(paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
         if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
@@ -288,7 +294,7 @@ class Answerer:
         order = sorted(range(len(candidates)), key=lambda i: (not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, i))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
-        if not {Focus.NUMBER: _has_number, Focus.DATE: _has_date}.get(question.focus, bool)(citation.quote):
+        if not FOCUS_CHECKS.get(question.focus, bool)(citation.quote):
             support = replace(support, focus_found=False)  # the number or date must be in the quoted sentence
         if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
@@ -330,7 +336,7 @@ class Answerer:
                 start, end = with_neighbour(paragraph, *following[0], self.max_answer_chars)
                 start = max(start, following[0][0])  # never step back into what was shown
                 if end - start > self.max_answer_chars:
-                    start, end = _clause_window(paragraph, start, end, set(retrieval.terms), self.max_answer_chars)
+                    start, end = _clause_window(paragraph, start, end, self._weights(retrieval.terms), self.max_answer_chars)
                 citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 0.0)
                 return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
                               index_version=self.store.version, kind=Kind.ANSWERED)
@@ -345,8 +351,15 @@ class Answerer:
             return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
         paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
         terms = tuple(question.terms) or retrieval.terms
-        return select_span(group, paragraph, terms, self.max_answer_chars,
-                           lambda text: coverage(terms, term_set(text), self.idf, self.unseen_idf))
+        holds_focus = FOCUS_CHECKS.get(question.focus, bool)
+
+        def specificity(text: str) -> float:  # rare terms covered, and the number or date asked for
+            return coverage(terms, term_set(text), self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(text)
+
+        return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
+
+    def _weights(self, terms: Sequence[str]) -> dict[str, float]:
+        return {t: self.idf.get(t, self.unseen_idf) for t in terms}
 
     def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> Citation:
         passage = group[0].passage
