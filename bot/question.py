@@ -61,7 +61,8 @@ say says said saying mention mentions mentioned mentioning talk talks talked tal
 explain explains explained call calls called mean means meant thing things stuff part bit anything something
 exactly actually specifically mostly main mainly basically supposed whole overall kind sort type way get got
 know tell told think thought seem seems look looks want wanted make makes made give gives gave name named
-article articles piece story post writeup mentioned anyone able regarding
+article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
+argue argues argued state states stated
 """.split())
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
 GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
@@ -82,7 +83,7 @@ _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|ke
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then)\b", re.I)
-_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other|another)\b", re.I)
+_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
@@ -226,6 +227,8 @@ class Analyser:
             if lower in STOPWORDS or lower in CHATTER or lower in SHORTHAND or self._known(lower):
                 continue
             capitalised = i > 0 and token[0].isupper() and not text.isupper()
+            if token.isupper() and token.isalpha():  # an acronym ("ICT", "AI") is a term to match, not a name
+                continue
             mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
             unknown_word = token.isalpha() and lower not in english and self.correct(lower) == lower
             if capitalised and lower not in english or mixed or unknown_word:
@@ -283,14 +286,28 @@ def _focus(text: str) -> Focus:
     return Focus.THING
 
 
+# Verbs that carry no deed of their own ("who *took* part", "who *came* up with it").
+LIGHT_VERBS = frozenset("take takes took taken go goes went gone come comes came do does did done be was were".split())
+_WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
+
+
 def _head(text: str, focus: Focus) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
     A number or date question needs a number or date, not the word "year" or "amount" itself."""
     if focus in (Focus.NUMBER, Focus.DATE):
         return None
+    if focus == Focus.PERSON:  # "who *moderated* the forum": the deed is what the cited text must hold
+        deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
+        return deed if deed and deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
     for pattern in (_HEAD, _POSSESSED):
         for match in pattern.finditer(text):
-            phrase = [w for w in match.group(1).lower().split() if w not in _AUXILIARY]
+            typed = match.group(1).lower().split()
+            if pattern is _HEAD and typed[0] in _AUXILIARY:  # "what does beijing plan to do": no thing named
+                continue
+            phrase = [w for w in typed if w not in _AUXILIARY]
+            adverb = next((i for i, w in enumerate(phrase) if i and w.endswith("ly")), None)
+            if adverb is not None:  # "which academician actually gets named": the noun comes before the adverb
+                phrase = phrase[:adverb]
             if len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "which bureau *published* ...": a verb
                 phrase.pop()
             if phrase and not phrase[-1].isdigit() and phrase[-1] not in GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER:

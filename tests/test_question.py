@@ -41,7 +41,11 @@ def test_focus(analyser, question, focus):
 
 @pytest.mark.parametrize("question, head", [("which university did yang xiuling study at", "university"),
                                             ("what's zhang qin's email", "email"), ("which 3 things does li want", None),
-                                            ("what did li say", None), ("how many days does it last", None)])
+                                            ("what did li say", None), ("how many days does it last", None),
+                                            ("which academician actually gets named", "academician"),
+                                            ("what does beijing plan to do next", None),
+                                            ("who moderated the forum", "moderated"), ("who took part", None),
+                                            ("who is li bohu", None)])
 def test_head_names_what_is_asked_for(analyser, question, head):
     assert analyser.analyse(question).head == head
 
@@ -77,3 +81,8 @@ def test_about_the_article_itself(analyser):
 def test_specificity_weighs_rare_words_over_everyday_ones():
     assert specificity("university") > specificity("need")
     assert specificity("3") == 0.0 and specificity("2020") == 1.0
+
+
+def test_an_acronym_is_a_term_to_match_not_an_unknown_name(analyser):
+    assert analyser.analyse("is ICT part of it").unknown == ()
+    assert analyser.analyse("which 5G companies").unknown == ("5G",)
