@@ -109,8 +109,14 @@ def _clause_window(text: str, start: int, end: int, weights: dict[str, float], l
 
 SPAN_SPECIFICITY_WEIGHT = 0.5  # of rare-term coverage when choosing the span; 0.25-1.0 all give the same spans
 SHORT_SENTENCE = 100  # characters; a sentence this short rarely carries the whole fact
-_REFERS_BACK = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her|The report)\b|"
+_REFERS_BACK = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her)\b|"
                           r"\b(these|those|such|above|following)\b|\b(two|three|four|five) (types|kinds|major)\b")
+
+
+def refers_back(sentence: str, previous: str) -> bool:
+    """A pronoun or "these"/"such" at its start, or "The <noun>" for a noun the previous sentence introduced."""
+    definite = re.match(r"The (\w+)", sentence)
+    return bool(_REFERS_BACK.search(sentence) or (definite and re.search(rf"\b{definite.group(1)}\b", previous, re.I)))
 
 
 def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[int, int]:
@@ -120,7 +126,8 @@ def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[in
     index = next((i for i, (s, e) in enumerate(spans) if s == start and e == end), None)
     if index is None:
         return start, end
-    if _REFERS_BACK.search(paragraph[start:end]) and index > 0 and end - spans[index - 1][0] <= limit:
+    if index > 0 and refers_back(paragraph[start:end], paragraph[slice(*spans[index - 1])]) \
+            and end - spans[index - 1][0] <= limit:
         return spans[index - 1][0], end
     if end - start < SHORT_SENTENCE and index + 1 < len(spans) and spans[index + 1][1] - start <= limit:
         return start, spans[index + 1][1]

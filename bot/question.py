@@ -90,7 +90,7 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     (Focus.NUMBER, re.compile(r"\bhow (many|much|old|long|often|far|big|large|tall)\b|\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
     (Focus.DATE, re.compile(r"^\s*when\b|\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|\bwhat yr\b", re.I)),
     (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|\b(which|what) (venue|hall|city|country|countries|district|place|location|building|room|province)\b", re.I)),
-    (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|\b(which|what) (person|people|speaker|speakers|academician|official|ceo|name)\b", re.I)),
+    (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|\b(which|what) (person|people|speaker|speakers|official|officials|expert|experts|name)\b", re.I)),
     (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|\bhow come\b", re.I)),
     (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|sections|achievements|recommendations|technologies|characteristics)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
@@ -227,8 +227,6 @@ class Analyser:
             if lower in STOPWORDS or lower in CHATTER or lower in SHORTHAND or self._known(lower):
                 continue
             capitalised = i > 0 and token[0].isupper() and not text.isupper()
-            if token.isupper() and token.isalpha():  # an acronym ("ICT", "AI") is a term to match, not a name
-                continue
             mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
             unknown_word = token.isalpha() and lower not in english and self.correct(lower) == lower
             if capitalised and lower not in english or mixed or unknown_word:
@@ -296,9 +294,9 @@ def _head(text: str, focus: Focus) -> str | None:
     A number or date question needs a number or date, not the word "year" or "amount" itself."""
     if focus in (Focus.NUMBER, Focus.DATE):
         return None
-    if focus == Focus.PERSON:  # "who *moderated* the forum": the deed is what the cited text must hold
-        deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
-        return deed if deed and deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
+    deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
+    if deed:  # "who *moderated* the forum": the deed is what the cited text must hold
+        return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
     for pattern in (_HEAD, _POSSESSED):
         for match in pattern.finditer(text):
             typed = match.group(1).lower().split()
