@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,7 +17,7 @@ from bot.chunking import sentence_spans
 from bot.question import Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import content_terms, term_set, words
+from bot.text import WORD, content_terms, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
@@ -70,8 +70,13 @@ def coverage(terms: Sequence[str], paragraph_terms: set[str] | frozenset[str], i
     return sum(w for t, w in zip(terms, weights) if t in paragraph_terms) / sum(weights)
 
 
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+
+
 def _has_number(text: str) -> bool:
-    return any(w.isdigit() or w in NUMBER_WORDS for w in words(text))
+    """A count or amount: a year ("the 2020 forum") answers "when", not "how many"."""
+    return any((w.isdigit() and not _is_year(w)) or w in NUMBER_WORDS for w in words(text))
 
 
 def _has_date(text: str) -> bool:
@@ -163,6 +168,13 @@ def quoted(paragraph: str, start: int, end: int) -> str:
     return f"{'' if begins else ELLIPSIS}{paragraph[start:end]}{'' if finishes else ELLIPSIS}"
 
 
+def _proper_nouns(paragraphs: Iterable[str]) -> set[str]:
+    """Words the corpus only ever writes capitalised: names of people, places and bodies (lower-cased)."""
+    seen = [w for p in paragraphs for w in WORD.findall(p)]
+    lower = {w for w in seen if w.islower()}
+    return {w.lower() for w in seen if w[0].isupper() and w.lower() not in lower}
+
+
 def _listing(items: Sequence[str]) -> str:
     quoted_items = [f"“{i}”" for i in items]
     return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + " or " + quoted_items[-1]
@@ -194,7 +206,10 @@ class Answerer:
         self.unseen_idf = max(self.idf.values(), default=1.0)
         self.paragraph_terms = {(d.id, n): frozenset(content_terms(p)) for d in store.documents.values()
                                 for n, p in enumerate(d.paragraphs, 1)}
-        self.paragraph_words = {key: sorted(set(words(store.documents[key[0]].paragraphs[key[1] - 1])))
+        names = _proper_nouns(p for d in store.documents.values() for p in d.paragraphs)
+        # Names and numbers match only literally: "shanghai" is close to "beijing" as vectors, never as a fact.
+        self.paragraph_words = {key: sorted(w for w in set(words(store.documents[key[0]].paragraphs[key[1] - 1]))
+                                            if w not in names and not any(c.isdigit() for c in w))
                                 for key in self.paragraph_terms}
         self.title_terms = {d.id: frozenset(content_terms(d.title)) for d in store.documents.values()}
         self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
@@ -257,8 +272,9 @@ class Answerer:
         present = self.paragraph_terms[key] | self.title_terms[key[0]]
         byline = self.bylines[key[0]] == key[1]
         held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_WORDS)}
-        missing = [(w, t) for w, t in zip(question.words, question.terms) if t not in held]
-        if missing:
+        missing = [(w, t) for w, t in zip(question.words, question.terms)
+                   if t not in held and not any(c.isdigit() for c in w)]
+        if missing and self.paragraph_words[key]:
             cosines = self.similarity([w for w, _ in missing], self.paragraph_words[key]).max(axis=1)
             for (_, t), cosine in zip(missing, cosines):
                 held[t] = max(held.get(t, 0.0), float(np.clip((cosine - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1)))

@@ -53,7 +53,7 @@ def test_unanswerable_questions_abstain_without_citations(engine, question):
 @pytest.mark.parametrize("question, missing, paragraph", [
     ("which university did yang xiuling study at?", "university", 5),
     ("What did Elon Musk say at the forum?", "Elon", None),
-    ("how much did a ticket to the forum cost", "ticket", 1),
+    ("how much did a ticket to the forum cost", "ticket", None),
 ])
 def test_near_topic_questions_say_what_the_article_does_not_say(engine, question, missing, paragraph):
     answer = engine.ask(question)
