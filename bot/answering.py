@@ -17,7 +17,7 @@ from bot.chunking import sentence_spans
 from bot.question import Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import WORD, content_terms, term_set, words
+from bot.text import WORD, content_terms, stem, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
@@ -376,8 +376,12 @@ class Answerer:
         terms = tuple(question.terms) or retrieval.terms
         holds_focus = FOCUS_CHECKS.get(question.focus, bool)
 
-        def specificity(text: str) -> float:  # rare terms covered, and the number or date asked for
-            return coverage(terms, term_set(text), self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(text)
+        head = stem(question.head) if question.head else None
+
+        def specificity(text: str) -> float:  # rare terms covered, and the number, date or thing asked for
+            found = term_set(text)
+            return (coverage(terms, found, self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(text)
+                    + FOCUS_BONUS * (head in found))
 
         return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
 

@@ -178,13 +178,20 @@ class Engine:
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
         return retrieve(loaded.store, self.embedder.encode_query(text), text, KEYWORD_WEIGHT)
 
-    def _resolve(self, loaded: Loaded, question: str, history: list[str]) -> tuple[Question, str, list[str]]:
-        """The analysed question, the text to search with, and the earlier turns it leans on."""
+    def _resolve(self, loaded: Loaded, question: str, history: list[str]) -> tuple[Question, str, Answer | None]:
+        """The analysed question, the text to search with, and the answer to the turn before when it leans on it.
+
+        A follow-up is searched together with the earlier question ("how old is he?" after "who is Li Bohu?"),
+        or with what the bot last showed when that question named nothing ("tell me more")."""
         analysed = loaded.analyser.analyse(question)
         if not history or not (analysed.refers_back or analysed.wants_more):
-            return analysed, analysed.text, []
+            return analysed, analysed.text, None
+        previous = self._answer(loaded, history[-1], history[:-1])
         earlier = loaded.analyser.analyse(history[-1])
-        return analysed, f"{analysed.text} {earlier.text}", history
+        shown = previous.citations or previous.related
+        if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
+            return analysed, f"{analysed.text} {shown[0].quote}", previous
+        return analysed, f"{analysed.text} {earlier.text}", previous
 
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
@@ -201,13 +208,12 @@ class Engine:
     def _answer(self, loaded: Loaded, question: str, history: list[str]) -> Answer:
         if not question or _SMALL_TALK.match(question):
             return loaded.answerer.reply(question, Kind.HELP)
-        analysed, query, earlier = self._resolve(loaded, question, history)
+        analysed, query, previous = self._resolve(loaded, question, history)
         if analysed.language == "zh" and not self.embedder.multilingual:
             return loaded.answerer.in_chinese(analysed)
         if analysed.language != "en" and not self.embedder.multilingual:
             return loaded.answerer.reply(question, Kind.LANGUAGE)
         retrieval = self._retrieve(loaded, query)
-        if analysed.wants_more and earlier:
-            previous = self._answer(loaded, earlier[-1], earlier[:-1])
+        if analysed.wants_more and previous is not None:
             return loaded.answerer.more(analysed, previous, retrieval)
         return loaded.answerer.answer(analysed, retrieval)
