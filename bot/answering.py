@@ -23,6 +23,7 @@ ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
 CITATION_CUTOFF = 0.8  # a further paragraph is cited only when it scores this close to the best one
 SECOND_PARAGRAPH = 0.9  # ... and quoted in the answer only when this close and as well supported
+SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575  # word-vector cosine: below LOW a word is not there, above HIGH it is
@@ -314,7 +315,9 @@ class Answerer:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
             candidates = (bylines[:1] + candidates) if bylines else candidates
         supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
-        order = sorted(range(len(candidates)), key=lambda i: (not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, i))
+        order = sorted(range(len(candidates)), key=lambda i: (
+            not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported,
+            -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
         if not FOCUS_CHECKS.get(question.focus, bool)(citation.quote):

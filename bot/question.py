@@ -33,7 +33,7 @@ class Focus(str, Enum):
 
 # General chat shorthand (not any document's words): expanded so the terms match written text.
 SHORTHAND = {
-    "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
+    "wat": "what", "wut": "what", "wht": "what", "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
     "hows": "how is", "whens": "when is", "isnt": "is not", "doesnt": "does not", "didnt": "did not",
     "r": "are", "u": "you", "ur": "your", "ppl": "people", "yr": "year", "yrs": "years", "govt": "government",
     "gov": "government", "w": "with", "n": "and", "bc": "because", "cuz": "because", "coz": "because",
@@ -84,6 +84,7 @@ MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words 
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then)\b", re.I)
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
@@ -190,7 +191,8 @@ class Analyser:
         if language != "en":
             return Question(raw, raw, (), names=self._names_in_script(raw), language=language)
         core = self._core(raw)
-        expanded = _join_split_names(" ".join(SHORTHAND.get(t.lower(), t.lower()) for t in WORD.findall(core)), self.stems)
+        tokens = [SHORTHAND.get(t.lower(), _POSSESSIVE.sub("", t.lower())) for t in WORD.findall(core)]
+        expanded = _join_split_names(" ".join(tokens), self.stems)
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
         corrections = {w: w if w in names else self.correct(w) for w in expanded.split()}
         text = " ".join(corrections[w] for w in expanded.split())
