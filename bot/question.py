@@ -73,7 +73,7 @@ section sections content contents level else
 _AUXILIARY = frozenset("""is are was were be been do does did has have had can could will would should shall may might
 must am it its he she they this that these those there the a an of to in on at for about""".split())
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|that|the|to|he|she|they|it)\b|\s*$)", re.I)
-_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
+_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+(?:'s)?\s+|\w+ \w+(?:'s)?\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
 # A question about the document itself rather than its content.
 _ABOUT_DOCUMENT = re.compile(
     r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
@@ -177,9 +177,10 @@ class Analyser:
         in_corpus = sorted(near & self.surface)
         if not in_corpus and len(word) >= TWO_EDITS_LENGTH:
             in_corpus = sorted({w2 for w1 in near for w2 in _edits1(w1) if w2 in self.surface})
+        in_corpus = [w for w in in_corpus if w[0] == word[0]]  # a typo rarely hits the first letter; "zhang" is no "hang"
         if in_corpus:
             return in_corpus[0]
-        in_english = english.known(near)
+        in_english = [w for w in english.known(near) if w[0] == word[0]]
         return max(in_english, key=english.word_usage_frequency) if in_english else word
 
     def _known(self, word: str) -> bool:
