@@ -26,25 +26,26 @@ def test_clean_dev_set(engine):
     assert dev.out_of_scope_abstention == 1.0 and dev.verbatim_quotes == 1.0
 
 
-@pytest.mark.parametrize("answerable, unanswerable", [
-    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl"),
-    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl"),
+@pytest.mark.parametrize("answerable, unanswerable, floors", [
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.75, 0.65, 0.2, 0.6)),
+    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.65, 0.55, 0.3, 0.5)),
 ], ids=["public", "holdout"])
-def test_casual_and_near_topic_questions(engine, answerable, unanswerable):
+def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
+    hit_at_1, accuracy, false_abstention, near_abstention = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
-    assert casual.hit_at_1 >= 0.65 and casual.answer_accuracy >= 0.55
-    assert casual.false_abstention <= 0.3
-    assert casual.near_abstention >= 0.5 and casual.far_abstention == 1.0
+    assert casual.hit_at_1 >= hit_at_1 and casual.answer_accuracy >= accuracy
+    assert casual.false_abstention <= false_abstention
+    assert casual.near_abstention >= near_abstention and casual.far_abstention == 1.0
     assert casual.verbatim_quotes == 1.0
     answered = [r for r in records if r["answerable"] and not r["abstained"]]
     assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= 0.15 * len(answered)
 
 
-@pytest.mark.parametrize("conversations", [SHARED_EVAL / "dev_conversations.jsonl", HOLDOUT / "conversations.jsonl"],
-                         ids=["public", "holdout"])
-def test_conversations(engine, conversations):
+@pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.65),
+                                                  (HOLDOUT / "conversations.jsonl", 0.75)], ids=["public", "holdout"])
+def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
-    assert turns.turn_accuracy >= 0.45 and turns.follow_up_accuracy >= 0.35
+    assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
     assert turns.verbatim_quotes == 1.0
 
 
