@@ -23,6 +23,7 @@ ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
 CITATION_CUTOFF = 0.8  # a further paragraph is cited only when it scores this close to the best one
 SECOND_PARAGRAPH = 0.9  # ... and quoted in the answer only when this close and as well supported
+SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75
@@ -42,7 +43,7 @@ AUTHOR_WORDS = frozenset("author authors writer wrote written write writes journ
 class Calibration:
     """Thresholds fitted at `index build` (and by `forumbot calibrate`), stored in the index manifest."""
 
-    threshold: float = 0.7  # answer only when confidence >= threshold: keeps far off-topic questions out
+    threshold: float = 0.3  # answer only when confidence >= threshold: keeps far off-topic questions out
     unsupported: float = 0.3  # answer only when at most this share of the question is missing from the cited text
     calibrated: bool = False
 
@@ -85,6 +86,24 @@ def _has_date(text: str) -> bool:
 
 
 FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date}
+# A number of the kind asked for: general English forms, not any particular document's.
+MEASURE_PATTERNS = {
+    "age": re.compile(r"\baged?\s+\d+|\b\d+[- ]years?[- ]old\b|,\s*\d{2},", re.I),
+    "money": re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(yuan|dollars?|usd|rmb|euros?|pounds?)\b|\b(free of charge|free)\b", re.I),
+    "duration": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+(years?|months?|weeks?|days?|"
+                           r"hours?|minutes?)\b|\bsince\b", re.I),
+    "percent": re.compile(r"\d\s?%|\bper ?cent\b", re.I),
+}
+
+
+MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
+
+
+def holds_focus(question: Question, text: str) -> bool:
+    """The text has the kind of thing asked for: a number (of the kind asked: an age, a sum ...) or a date."""
+    if question.measure:
+        return bool(MEASURE_PATTERNS[question.measure].search(text))
+    return FOCUS_CHECKS.get(question.focus, bool)(text)
 FOCUS_BONUS = 0.5  # a sentence holding the number or date asked for beats one that only shares words
 
 
@@ -279,7 +298,7 @@ class Answerer:
             cosines = self.similarity([w for w, _ in missing], self.paragraph_words[key]).max(axis=1)
             for (_, t), cosine in zip(missing, cosines):
                 held[t] = max(held.get(t, 0.0), float(np.clip((cosine - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1)))
-        weight = {t: specificity(w) for w, t in zip(question.words, question.terms)}
+        weight = {t: specificity(w) ** SPECIFICITY_POWER for w, t in zip(question.words, question.terms)}
         for left, right in question.alternatives:  # "A or B": the side the text holds better is the question
             worse = min((left, right), key=lambda side: sum(held.get(t, 0.0) for t in side) / len(side))
             for t in worse - (left & right):
@@ -288,7 +307,7 @@ class Answerer:
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
         paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
-        focus_found = FOCUS_CHECKS.get(question.focus, bool)(paragraph)
+        focus_found = holds_focus(question, paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
         if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
@@ -320,7 +339,7 @@ class Answerer:
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
-        if not FOCUS_CHECKS.get(question.focus, bool)(citation.quote):
+        if not holds_focus(question, citation.quote):
             support = replace(support, focus_found=False)  # the number or date must be in the quoted sentence
         if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
@@ -377,13 +396,11 @@ class Answerer:
             return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
         paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
         terms = tuple(question.terms) or retrieval.terms
-        holds_focus = FOCUS_CHECKS.get(question.focus, bool)
-
         head = stem(question.head) if question.head else None
 
         def specificity(text: str) -> float:  # rare terms covered, and the number, date or thing asked for
             found = term_set(text)
-            return (coverage(terms, found, self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(text)
+            return (coverage(terms, found, self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
         return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
@@ -408,7 +425,8 @@ class Answerer:
         elif question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
             missing = f"doesn't say what the {question.ordinal} one is"
         elif not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
-            missing = f"doesn't give {'a number' if question.focus == Focus.NUMBER else 'a date'} for that"
+            kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
+            missing = f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
         elif not support.focus_found and question.head:
             missing = f"doesn't say which “{question.head}”"
         else:

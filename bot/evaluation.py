@@ -149,8 +149,8 @@ def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
 
 # What `index build` and `forumbot calibrate` fit on, relative to the calibration folder. The held-out
 # half (holdout/) is never read here: it measures whether the fit generalises.
-ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl")
-UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl")
+ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl", "validation/casual.jsonl")
+UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl", "validation/near_topic.jsonl")
 FALSE_ABSTENTION_COST = 1  # a refusal and a wrong answer cost the same: both break the promise of a checkable answer
 CONFIDENCE_GRID = (0.3, 0.4, 0.5)  # far off-topic questions sit below 0.3; casual in-scope ones mostly above
 

@@ -33,7 +33,7 @@ class Focus(str, Enum):
 
 # General chat shorthand (not any document's words): expanded so the terms match written text.
 SHORTHAND = {
-    "wat": "what", "wut": "what", "wht": "what", "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
+    "thru": "through", "tryna": "trying to", "gotta": "got to", "wat": "what", "wut": "what", "wht": "what", "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
     "hows": "how is", "whens": "when is", "isnt": "is not", "doesnt": "does not", "didnt": "did not",
     "r": "are", "u": "you", "ur": "your", "ppl": "people", "yr": "year", "yrs": "years", "govt": "government",
     "gov": "government", "w": "with", "n": "and", "bc": "because", "cuz": "because", "coz": "because",
@@ -48,12 +48,20 @@ CHATTER = frozenset("""
 hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz please sorry apologies lol lmao
 haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
 literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
+fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
 """.split())
 _CHATTER_CLAUSE = re.compile(
-    r"^(hi|hey|hello|yo|sorry|apologies|thanks|thank you|thx|ty|just (trying|wondering|curious|checking)|"
+    r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|just (trying|wondering|curious|checking)|"
     r"genuinely|honestly|quick (one|q|question)|no idea|i (can't|cannot|couldn't) tell|lol|pls|please|idk|"
     r"(i'm|im|i am) (confused|curious|wondering|not sure|new here)|if (that|this) makes sense|"
     r"(sorry )?if (this|that|thats|that's|it's|its) (is )?(a )?(obvious|silly|dumb|stupid))\b", re.I)
+# Polite lead-ins before the question itself: "I was hoping someone might kindly let me know who ...".
+_LEAD_IN = re.compile(
+    r"^.*?\b(i was (just )?(hoping|wondering)( if| whether)?( (someone|anyone|somebody|you) (might|could|would|can))?"
+    r"( (kindly|please))?( (tell|let) me( know)?| explain)?|(could|can|would|might) (anyone|someone|somebody|you)"
+    r"( (here|please|kindly))*( (tell|let) me( know)?| explain( to me)?| list| clarify| confirm| say)|"
+    r"i'd (like|love) to know|i'd be (most |very |really )?grateful (for|if)( (someone|anyone|you) (could|would))?|"
+    r"does anyone know|do you know|please (tell|let) me( know)?|i'm (curious|wondering)( about)?)\b\s*", re.I)
 _CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|\s+but\s+(?=\w)", re.I)
 # Words that say how to answer, not what about: "what does it *say* about", "describe *exactly*".
 DISCOURSE = frozenset("""
@@ -73,7 +81,7 @@ section sections content contents level else
 _AUXILIARY = frozenset("""is are was were be been do does did has have had can could will would should shall may might
 must am it its he she they this that these those there the a an of to in on at for about""".split())
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|that|the|to|he|she|they|it)\b|\s*$)", re.I)
-_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+(?:'s)?\s+|\w+ \w+(?:'s)?\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
+_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
 # A question about the document itself rather than its content.
 _ABOUT_DOCUMENT = re.compile(
     r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
@@ -85,6 +93,7 @@ _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|t
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then)\b", re.I)
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
+_ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
@@ -98,6 +107,7 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
 ]
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+COMPOUND_PART = 4  # letters each half of a run-together word needs ("life|cycle" yes, "ten|cent" no)
 TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
 MIN_SPELL_LENGTH = 4  # shorter words are too often real words in some sense; correcting them does more harm
 
@@ -118,6 +128,7 @@ class Question:
     about_document: bool = False  # "who wrote this?"
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
+    measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
     corrections: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -181,7 +192,19 @@ class Analyser:
         if in_corpus:
             return in_corpus[0]
         in_english = [w for w in english.known(near) if w[0] == word[0]]
-        return max(in_english, key=english.word_usage_frequency) if in_english else word
+        if in_english:
+            return max(in_english, key=english.word_usage_frequency)
+        return self._compound(word) or word
+
+    @staticmethod
+    def _compound(word: str) -> str | None:
+        """'lifecycle' -> 'life cycle', 'cybersecurity' -> 'cyber security': two words the dictionary knows.
+        Both halves must be long enough that a name like "tencent" is not read as "ten cent"."""
+        english = _english()
+        for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+            if word[:cut] in english and word[cut:] in english:
+                return f"{word[:cut]} {word[cut:]}"
+        return None
 
     def _known(self, word: str) -> bool:
         return word in self.surface or stem(word) in self.stems
@@ -192,7 +215,8 @@ class Analyser:
         if language != "en":
             return Question(raw, raw, (), names=self._names_in_script(raw), language=language)
         core = self._core(raw)
-        tokens = [SHORTHAND.get(t.lower(), _POSSESSIVE.sub("", t.lower())) for t in WORD.findall(core)]
+        typed = [SHORTHAND.get(t.lower(), t.lower()) for t in WORD.findall(core)]
+        tokens = [_POSSESSIVE.sub("", t) for t in typed]
         expanded = _join_split_names(" ".join(tokens), self.stems)
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
         corrections = {w: w if w in names else self.correct(w) for w in expanded.split()}
@@ -210,7 +234,8 @@ class Analyser:
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
             and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
-            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(text, _focus(text)),
+            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), _focus(text)),
+            measure=next((kind for kind, pattern in MEASURES if pattern.search(text)), None),
             corrections=corrections)
 
     def _core(self, raw: str) -> str:
@@ -218,6 +243,8 @@ class Analyser:
         clauses = [c.strip() for c in _CLAUSES.split(raw) if c.strip()]
         kept = [c for c in clauses if not _CHATTER_CLAUSE.match(c.lower().strip(" ,.!?"))]
         kept = [c for c in kept if any(w.lower() not in CHATTER for w in WORD.findall(c))]
+        about_asker = [c for c in kept if _ABOUT_ASKER.match(c) and "?" not in c]  # "I'm trying to decide ..."
+        kept = [_LEAD_IN.sub("", c) or c for c in kept if c not in about_asker] or kept
         return " ".join(kept) if kept else raw
 
     def _name_like(self, text: str) -> list[str]:
@@ -288,7 +315,17 @@ def _focus(text: str) -> Focus:
 
 
 # Verbs that carry no deed of their own ("who *took* part", "who *came* up with it").
-LIGHT_VERBS = frozenset("take takes took taken go goes went gone come comes came do does did done be was were".split())
+LIGHT_VERBS = frozenset("""take takes took taken go goes went gone come comes came do does did done be was were
+put puts get gets got set sets make makes made give gives gave bring brings brought""".split())
+NOT_HEADS = frozenset("even just really also still ever here there now then else".split())  # adverbs after the noun
+# The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
+MEASURES = [
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I)),
+    ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget)\b|"
+                         r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b", re.I)),
+    ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
+]
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
 
 
@@ -311,7 +348,9 @@ def _head(text: str, focus: Focus) -> str | None:
                 phrase = phrase[:adverb]
             if len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "which bureau *published* ...": a verb
                 phrase.pop()
-            if phrase and not phrase[-1].isdigit() and phrase[-1] not in GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER:
+            if text[match.end():].lstrip().startswith("to "):  # "what beijing *wants* to do": a verb
+                continue
+            if phrase and not phrase[-1].isdigit() and phrase[-1] not in GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER | NOT_HEADS:
                 return phrase[-1]
     return None
 

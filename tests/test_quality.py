@@ -61,7 +61,7 @@ def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engin
     calibration = engine.store.manifest["calibration"]
     assert calibration["calibrated"] is True
     assert calibration["answerability_auc"] >= 0.75
-    assert calibration["unanswerable_abstention"] >= 0.7 and calibration["false_abstention"] <= 0.15
+    assert calibration["unanswerable_abstention"] >= 0.75 and calibration["false_abstention"] <= 0.2
 
 
 def test_answerability_separates_holdout_questions(engine):

@@ -86,3 +86,21 @@ def test_specificity_weighs_rare_words_over_everyday_ones():
 def test_acronyms_and_mixed_tokens_the_corpus_never_uses_are_unknown_names(analyser):
     assert analyser.analyse("is ICT part of it").unknown == ("ICT",)
     assert analyser.analyse("which 5G companies").unknown == ("5G",)
+
+
+@pytest.mark.parametrize("question, measure", [("how old is he", "age"), ("how much did a ticket cost", "money"),
+                                               ("how long did the speech last", "duration"),
+                                               ("by what percent did it grow", "percent"), ("how many came", None)])
+def test_the_kind_of_number_asked_for(analyser, question, measure):
+    assert analyser.analyse(question).measure == measure
+
+
+def test_polite_lead_ins_and_remarks_about_the_asker_are_dropped(analyser):
+    q = analyser.analyse("Good morning! I was hoping someone might kindly let me know who wrote the report? "
+                         "I'm trying to decide whether to read it.")
+    assert q.text.startswith("who wrote") and "decide" not in q.words
+
+
+def test_run_together_words_are_split_but_names_are_not(analyser):
+    assert "life cycle" in analyser.analyse("the whole product lifecycle").text
+    assert analyser.analyse("did tencent speak").unknown == ("tencent",)
