@@ -96,6 +96,9 @@ MEASURE_PATTERNS = {
 }
 
 
+# A "why" is better answered by a paragraph that gives a reason or a stake (a preference, never a requirement).
+REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
+                            r"important|importance|aims?|purpose|goals?)\b", re.I)
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
 
 
@@ -334,8 +337,9 @@ class Answerer:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
             candidates = (bylines[:1] + candidates) if bylines else candidates
         supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
+        reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         order = sorted(range(len(candidates)), key=lambda i: (
-            not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported,
+            not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, not reasons[i],
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
@@ -404,6 +408,10 @@ class Answerer:
                     + FOCUS_BONUS * (head in found))
 
         return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
+
+    def _text(self, group: list[Hit]) -> str:
+        passage = group[0].passage
+        return self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
 
     def _weights(self, terms: Sequence[str]) -> dict[str, float]:
         return {t: self.idf.get(t, self.unseen_idf) for t in terms}
