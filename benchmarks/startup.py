@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from benchmarks.common import ROOT, save
+from tests.test_lazy_imports import HEAVY, RUN  # the same check the tests assert on
 
 READY = """
 import json, time
@@ -38,15 +39,6 @@ sys.argv = ["forumbot", "ask", "--json", "Who is Li Bohu?"]
 from bot.cli import main
 main()
 """
-LIGHT = """
-import sys, runpy
-sys.argv = ["forumbot", *{args!r}]
-try:
-    runpy.run_module("bot.cli", run_name="__main__")
-except SystemExit:
-    pass
-print("\\nHEAVY " + json.dumps({{m: m in sys.modules for m in ("torch", "sentence_transformers", "faiss", "discord")}}))
-"""
 RUNS = 5
 
 
@@ -59,7 +51,7 @@ def timed_run(code: str, **env: str) -> tuple[float, str]:
 
 def light_command(args: list[str]) -> tuple[float, dict]:
     """Seconds to run `forumbot ARGS` in a fresh process, and which heavy modules it imported."""
-    seconds, output = timed_run("import json\n" + LIGHT.format(args=args))
+    seconds, output = timed_run(RUN.format(args=args, heavy=HEAVY))
     return seconds, json.loads(output.split("HEAVY ", 1)[1])
 
 
