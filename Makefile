@@ -5,24 +5,38 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 INDEX  := index/current/manifest.json
 EVAL   := ../shared/eval
+LOCK   := requirements.lock
+TORCH  := 2.13.0
 
-.PHONY: install run index test eval bench clean
+.PHONY: install lock lint run index test eval bench clean
 
 install: $(STAMP)
 
 # CPU PyTorch first (a local wheel on these machines): otherwise pip pulls several GB of CUDA packages.
-$(STAMP): pyproject.toml
+# Then every other dependency at the exact version in the lock file, then the package itself (no resolving).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q torch==$(TORCH)
+	$(PY) -m pip install -q -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-# A build also fits the abstention thresholds on benchmarks/questions (never on holdout/).
-$(INDEX): | $(STAMP)
-	$(BIN)/forumbot index build
+# Re-resolve the lock file from pyproject.toml (test, lint and plot extras included). torch stays out:
+# it is installed above, from the CPU wheel, and the lock must never name a CUDA build or nvidia-* package.
+lock: $(STAMP)
+	$(PY) -m pip install -q pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --strip-extras --extra test --extra lint --extra plot --unsafe-package torch \
+		--no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
+	! grep -Eq '^(torch|nvidia-|triton)' $(LOCK)
 
-index: $(STAMP)
+# The gates CI runs before the tests: lint (pyflakes, pycodestyle, bugbear, complexity) and types.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# A build also fits the abstention thresholds on benchmarks/questions (never on holdout/).
+index $(INDEX): | $(STAMP)
 	$(BIN)/forumbot index build
 
 # The bot when DISCORD_TOKEN is set (environment or .env), else the local chat.
@@ -50,4 +64,4 @@ clean:
 
 # Speed and memory as ratios against the bare model; writes benchmarks/RESULTS.md (the 1M-vector HNSW run takes minutes).
 bench: $(STAMP) $(INDEX)
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run

@@ -1,31 +1,29 @@
 """Build throughput: `forumbot index build` on a synthetic corpus vs bare `model.encode` of the same passages.
 
-Run: python benchmarks/build.py   (writes benchmarks/out/build.json)
+Run: python -m benchmarks.build   (writes benchmarks/out/build.json)
 """
 from __future__ import annotations
 
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.common import ROOT, current_rss_mb, peak_rss_mb, save  # noqa: E402
-from bot.chunking import chunk_documents  # noqa: E402
-from bot.corpus import load_corpus  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.onnx_encoder import MODELS  # noqa: E402
-from bot.settings import get_settings  # noqa: E402
-from bot.text import WORD  # noqa: E402
+from benchmarks.common import ROOT, current_rss_mb, peak_rss_mb, save
+from bot.chunking import chunk_documents
+from bot.corpus import load_corpus
+from bot.embedding import Embedder
+from bot.engine import Engine
+from bot.onnx_encoder import MODELS
+from bot.settings import get_settings
+from bot.text import WORD
 
 DOCUMENTS, PARAGRAPHS, SENTENCES = 100, 34, 2  # 2 sentences -> 3 passages: ~10,200 passages
 
 
 def synthetic_corpus(folder: Path, seed: int = 7) -> None:
     """Documents of sentences drawn from the article's own words, so token lengths are realistic."""
-    words = WORD.findall((ROOT / "corpus" / "zgc-forum-2020-industrial-internet.txt").read_text(encoding="utf-8"))
+    words = [w for doc in load_corpus(ROOT / "corpus") for p in doc.paragraphs for w in WORD.findall(p)]
     rng = random.Random(seed)
 
     def sentence() -> str:
@@ -41,8 +39,8 @@ def main() -> dict:
     (work / "corpus").mkdir()
     synthetic_corpus(work / "corpus")
     settings = get_settings().model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index"})
-    engine = Engine(settings)
-    model = engine._sentence_transformer()
+    model = Embedder(settings.model, settings.device)
+    engine = Engine(settings, model)
     texts = [p.text for doc in load_corpus(settings.corpus_dir) for p in
              chunk_documents([doc], settings.chunk_sentences, model.count_tokens, model.max_tokens)]
     rss_before = current_rss_mb()

@@ -1,14 +1,13 @@
-"""Helpers shared by the benchmark scripts: timing, percentiles, memory, machine facts, questions."""
+"""Helpers shared by the benchmark scripts: percentiles, memory, machine facts, questions."""
 from __future__ import annotations
 
 import json
 import os
 import platform
 import resource
-import time
 from pathlib import Path
 
-import numpy as np
+from bot.evaluation import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -22,20 +21,10 @@ def dev_questions() -> list[str]:
     return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 3)
-
-
 def percentiles(samples_s: list[float]) -> dict:
-    values = np.array(samples_s) * 1000
-    return {"p50_ms": round(float(np.percentile(values, 50)), 3), "p95_ms": round(float(np.percentile(values, 95)), 3),
-            "p99_ms": round(float(np.percentile(values, 99)), 3), "n": len(values)}
-
-
-def timed(fn, *args, **kwargs):
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - started
+    """p50/p95/p99 in milliseconds of samples in seconds (the same percentile as `forumbot eval`'s)."""
+    values = [s * 1000 for s in samples_s]
+    return {**{f"p{q}_ms": round(percentile(values, q), 3) for q in (50, 95, 99)}, "n": len(values)}
 
 
 def peak_rss_mb() -> float:

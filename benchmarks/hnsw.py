@@ -1,25 +1,22 @@
 """Flat vs HNSW at scale: recall@10 of HNSW against exact search, query latency, memory, build time.
 
-Uses the index the store builds above its threshold (`_empty_faiss_index`), on synthetic unit vectors
+Uses the index a build makes above its threshold (`bot.builder.empty_faiss_index`), on synthetic unit vectors
 of dimension 384 that cluster like sentence embeddings do (points scattered around topic centres, queries
 drawn from the same topics). Uniformly random vectors, where every point is almost equally far from
 every other, are reported once at 100k as the worst case. efSearch is swept to show recall vs latency.
-Run: python benchmarks/hnsw.py [--sizes 100000 1000000]   (writes benchmarks/out/hnsw.json)
+Run: python -m benchmarks.hnsw [--sizes 100000 1000000]   (writes benchmarks/out/hnsw.json)
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import faiss
+import numpy as np
 
-import faiss  # noqa: E402
-import numpy as np  # noqa: E402
-
-from benchmarks.common import percentiles, save  # noqa: E402
-from bot.store import _empty_faiss_index  # noqa: E402
+from benchmarks.common import percentiles, save
+from bot.builder import HNSW_M, empty_faiss_index
 
 DIM, QUERIES, K = 384, 500, 10
 POINTS_PER_TOPIC, SPREAD = 100, 0.05  # noise per dimension around a topic centre (norm ~1 vs the centre's 1)
@@ -45,10 +42,10 @@ def unit_vectors(n: int, seed: int, centres: np.ndarray | None = None) -> np.nda
 def measure(n: int, clustered: bool = True) -> dict:
     centres = unit_vectors(max(n // POINTS_PER_TOPIC, 1), seed=0) if clustered else None
     vectors, queries = unit_vectors(n, seed=n, centres=centres), unit_vectors(QUERIES, seed=1, centres=centres)
-    flat, flat_kind = _empty_faiss_index(DIM, n, hnsw_threshold=n)  # at the threshold: flat
-    hnsw, hnsw_kind = _empty_faiss_index(DIM, n, hnsw_threshold=n - 1)  # above it: HNSW
+    flat, flat_kind = empty_faiss_index(DIM, n, hnsw_threshold=n)  # at the threshold: flat
+    hnsw, hnsw_kind = empty_faiss_index(DIM, n, hnsw_threshold=n - 1)  # above it: HNSW
     assert (flat_kind, hnsw_kind) == ("flat", "hnsw")
-    result = {"vectors": n, "data": "clustered" if clustered else "uniform", "dimension": DIM, "queries": QUERIES}
+    result: dict[str, Any] = {"vectors": n, "data": "clustered" if clustered else "uniform", "dimension": DIM, "queries": QUERIES}
     for name, index in (("flat", flat), ("hnsw", hnsw)):
         started = time.perf_counter()
         index.add(vectors)
@@ -62,7 +59,7 @@ def measure(n: int, clustered: bool = True) -> dict:
         result[f"{name}_query"] = percentiles(single)
     _, exact = flat.search(queries, K)
     result["hnsw_recall_at_10"] = recall(hnsw, queries, exact)
-    result["hnsw_params"] = {"M": 32, "efConstruction": hnsw.hnsw.efConstruction, "efSearch": hnsw.hnsw.efSearch}
+    result["hnsw_params"] = {"M": HNSW_M, "efConstruction": hnsw.hnsw.efConstruction, "efSearch": hnsw.hnsw.efSearch}
     default_ef = hnsw.hnsw.efSearch
     sweep = {}
     for ef in EF_SEARCH:

@@ -1,26 +1,22 @@
 """Answer latency against the bare model: the engine's full answer vs sentence-transformers' `model.encode([question])`,
 and a batch of distinct questions (`ask --json` from a pipe) per question against the same bare encode.
 
-Run: python benchmarks/latency.py   (writes benchmarks/out/latency.json)
+Run: python -m benchmarks.latency   (writes benchmarks/out/latency.json)
 """
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import torch
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.common import ROOT, SHARED_EVAL, dev_questions, percentiles, save  # noqa: E402
-from bot.discord_app.embeds import answer_embed  # noqa: E402
-from bot.embedding import Embedder  # noqa: E402
-from bot.engine import KEYWORD_WEIGHT, Engine, clean_question  # noqa: E402
-from bot.settings import get_settings  # noqa: E402
-from bot.retrieval import retrieve  # noqa: E402
-from bot.text import content_terms  # noqa: E402
+from benchmarks.common import ROOT, SHARED_EVAL, dev_questions, percentiles, save
+from bot.discord_app.embeds import answer_embed
+from bot.embedding import Embedder
+from bot.engine import KEYWORD_WEIGHT, Engine, clean_question
+from bot.settings import get_settings
+from bot.retrieval import retrieve
+from bot.text import content_terms
 
 ROUNDS = 10
 BATCH_QUESTIONS = 550
@@ -36,7 +32,7 @@ def distinct_questions(n: int) -> list[str]:
 
 def batch_seconds(engine: Engine, questions: list[str]) -> float:
     """`forumbot ask --json` from a pipe: answers in batches, each rendered as its JSON line."""
-    engine.embedder._cache.clear()
+    engine.embedder.clear_cache()
     started = time.perf_counter()
     for answer in engine.ask_many([(q, []) for q in questions]):
         answer.to_json()
@@ -45,7 +41,7 @@ def batch_seconds(engine: Engine, questions: list[str]) -> float:
 
 def stage_breakdown(engine: Engine, questions: list[str]) -> dict:
     """Each stage of one answer, timed on its own (uncached encode)."""
-    loaded = engine._loaded
+    loaded = engine.loaded
     store, answerer = loaded.store, loaded.answerer
     stages: dict[str, list[float]] = {k: [] for k in ("analyse", "encode", "faiss", "bm25", "fusion", "selection", "rendering")}
     for _ in range(ROUNDS):
@@ -84,7 +80,10 @@ def main() -> dict:
 
     # torch's default 2 threads stall for hundreds of ms whenever another process holds a core (this machine
     # is shared), so the bare model is also timed on 1 thread, which contention barely moves: the fair baseline.
-    bare, bare_1, repeat, answers = [], [], [], {name: [] for name in engines}
+    bare: list[float] = []
+    bare_1: list[float] = []
+    repeat: list[float] = []
+    answers: dict[str, list[float]] = {name: [] for name in engines}
     threads = torch.get_num_threads()
     for _ in range(ROUNDS):
         for q in questions:
@@ -97,7 +96,7 @@ def main() -> dict:
             bare_1.append(time.perf_counter() - started)
             torch.set_num_threads(threads)
             for name, engine in engines.items():
-                engine.embedder._cache.clear()  # a new question: no cached embedding
+                engine.embedder.clear_cache()  # a new question: no cached embedding
                 started = time.perf_counter()
                 engine.ask(q)
                 answers[name].append(time.perf_counter() - started)
@@ -113,7 +112,8 @@ def main() -> dict:
     per_question = {name: round(s / len(batch) * 1000, 3) for name, s in batch_s.items()}
     result = {
         "questions": len(questions), "rounds": ROUNDS,
-        "bare_encode": bare_p, "bare_encode_1_thread": bare_1_p, "baseline_p50_ms": base, "engine_answer": answer_p["onnx"], "answer_by_path": answer_p, "repeated_question": repeat_p,
+        "bare_encode": bare_p, "bare_encode_1_thread": bare_1_p, "baseline_p50_ms": base,
+        "engine_answer": answer_p["onnx"], "answer_by_path": answer_p, "repeated_question": repeat_p,
         "ratio_p50": round(answer_p["onnx"]["p50_ms"] / base, 3),
         "ratio_p95": round(answer_p["onnx"]["p95_ms"] / bare_p["p95_ms"], 3),
         "ratio_p50_by_path": {name: round(p["p50_ms"] / base, 3) for name, p in answer_p.items()},

@@ -7,10 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import build, hnsw, latency, load, startup  # noqa: E402
-from benchmarks.common import ROOT, machine  # noqa: E402
+from benchmarks import build, hnsw, latency, load, startup
+from benchmarks.common import ROOT, machine
 
 
 def table(rows: list[tuple]) -> str:
@@ -21,47 +19,56 @@ def goals(lat: dict, ld: dict, st: dict) -> str:
     """Issue 12's goals: the answer path before (PyTorch) and now (ONNX fp32), measured side by side in this run."""
     ratio, batch = lat["ratio_p50_by_path"], lat["batch"]["ratio"]
     return "\n".join(["| measure | before: PyTorch | now: ONNX fp32 (int8) | goal |", "|---|---|---|---|",
-        f"| answer p50 / bare `encode([q])` p50 ({lat['baseline_p50_ms']} ms) | {ratio['pytorch']} | {ratio['onnx']} ({ratio['int8']}) | ≤ 0.45 |",
+        f"| answer p50 / bare `encode([q])` p50 ({lat['baseline_p50_ms']} ms) "
+        f"| {ratio['pytorch']} | {ratio['onnx']} ({ratio['int8']}) | ≤ 0.45 |",
         f"| `ask --json` batch of {lat['batch']['questions']} distinct questions, per question / bare encode p50 "
         f"| {batch['pytorch']} | {batch['onnx']} ({batch['int8']}) | ≤ 0.15 |",
         f"| process start → first answer / (import sentence-transformers + load + one encode) "
         f"| {st['pytorch_first_answer_ratio']} | {st['first_answer_ratio']} | ≤ 0.4 |",
-        f"| resident memory of the bot | {st['pytorch_bot_rss_mb']} MB | {st['bot_rss_mb']} MB = {st['rss_ratio']}× | ≤ 0.5× (of 482 MB) |",
+        f"| resident memory of the bot | {st['pytorch_bot_rss_mb']} MB "
+        f"| {st['bot_rss_mb']} MB = {st['rss_ratio']}× | ≤ 0.5× (of 482 MB) |",
         f"| 500-question burst: p99 time to reply | {ld['pytorch']['time_to_reply']['p99_ms']} ms "
         f"| {ld['time_to_reply']['p99_ms']} ms = {ld['p99_ratio']}× | ≤ 0.3× |",
-        f"| burst: largest loop lag, lost / answered twice | {ld['pytorch']['max_loop_lag_ms']} ms, {ld['pytorch']['lost']} / "
-        f"{ld['pytorch']['answered_twice']} | {ld['max_loop_lag_ms']} ms, {ld['lost']} / {ld['answered_twice']} | < 100 ms, 0 / 0 |"])
+        f"| burst: largest loop lag, lost / answered twice "
+        f"| {ld['pytorch']['max_loop_lag_ms']} ms, {ld['pytorch']['lost']} / {ld['pytorch']['answered_twice']} "
+        f"| {ld['max_loop_lag_ms']} ms, {ld['lost']} / {ld['answered_twice']} | < 100 ms, 0 / 0 |"])
 
 
 def report(results: dict, env: dict, flat_vs_hnsw: str) -> str:
     lat, ld, bd, st = (results[k] for k in ("latency", "load", "build", "startup"))
     b = lat["breakdown"]
-    bare = lat["bare_encode"]["p50_ms"]
+    bare, bare_1 = lat["bare_encode"], lat["bare_encode_1_thread"]
     parts = [
         "# Benchmark results",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench` (`benchmarks/run.py`). "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench` (`python -m benchmarks.run`). "
         "Ratios are against the bare model on the same machine, so they travel better than milliseconds.",
         "## Machine", "\n".join(f"- {k}: {v}" for k, v in env.items()),
         "## Before and after the ONNX query path (issue 12)", goals(lat, ld, st),
         "## 1. Answer latency (dev questions, one process)",
         table([
-            ("bare sentence-transformers `model.encode([q])` p50 / p95, torch's default threads", f"{bare} / {lat['bare_encode']['p95_ms']} ms", ""),
-            ("the same on 1 thread (steady when neighbours hold a core)", f"{lat['bare_encode_1_thread']['p50_ms']} / {lat['bare_encode_1_thread']['p95_ms']} ms",
+            ("bare sentence-transformers `model.encode([q])` p50 / p95, torch's default threads",
+             f"{bare['p50_ms']} / {bare['p95_ms']} ms", ""),
+            ("the same on 1 thread (steady when neighbours hold a core)", f"{bare_1['p50_ms']} / {bare_1['p95_ms']} ms",
              f"ratios use the faster p50, {lat['baseline_p50_ms']} ms"),
-            *((f"engine answer p50 / p95, {name}", f"{p['p50_ms']} / {p['p95_ms']} ms = {lat['ratio_p50_by_path'][name]}× encode", "")
+            *((f"engine answer p50 / p95, {name}",
+               f"{p['p50_ms']} / {p['p95_ms']} ms = {lat['ratio_p50_by_path'][name]}× encode", "")
               for name, p in lat["answer_by_path"].items()),
-            ("repeated question (LRU cache) p50", f"{lat['repeated_question']['p50_ms']} ms = {lat['repeat_over_encode_p50']}× encode", "well under 1×"),
-            *((f"batch of {lat['batch']['questions']} distinct questions, {name}", f"{ms} ms per question = {lat['batch']['ratio'][name]}× encode", "")
+            ("repeated question (LRU cache) p50",
+             f"{lat['repeated_question']['p50_ms']} ms = {lat['repeat_over_encode_p50']}× encode", "well under 1×"),
+            *((f"batch of {lat['batch']['questions']} distinct questions, {name}",
+               f"{ms} ms per question = {lat['batch']['ratio'][name]}× encode", "")
               for name, ms in lat["batch"]["per_question_ms"].items()),
         ]),
-        "Breakdown of one ONNX fp32 answer, p50 / p95 ms: " + ", ".join(f"{k} {v['p50_ms']} / {v['p95_ms']}" for k, v in b.items()) + ".",
+        "Breakdown of one ONNX fp32 answer, p50 / p95 ms: "
+        + ", ".join(f"{k} {v['p50_ms']} / {v['p95_ms']}" for k, v in b.items()) + ".",
         "## 2. Load through the Discord message handler",
         table([
             ("questions / users", f"{ld['questions']} / {ld['users']} (all sent at once, each text unique)", ""),
             ("answered / told to wait", f"{ld['answered']} / {ld['told_to_wait']} ({ld['cooldown']})", "all one or the other"),
             ("lost / answered twice", f"{ld['lost']} / {ld['answered_twice']}", "0 / 0"),
             ("time to reply p50 / p99", f"{ld['time_to_reply']['p50_ms']} / {ld['time_to_reply']['p99_ms']} ms", ""),
-            ("the same burst with PyTorch: p50 / p99", f"{ld['pytorch']['time_to_reply']['p50_ms']} / {ld['pytorch']['time_to_reply']['p99_ms']} ms", ""),
+            ("the same burst with PyTorch: p50 / p99",
+             f"{ld['pytorch']['time_to_reply']['p50_ms']} / {ld['pytorch']['time_to_reply']['p99_ms']} ms", ""),
             ("largest event-loop lag", f"{ld['max_loop_lag_ms']} ms", "< 100 ms"),
         ]),
         "## 3. Build throughput (synthetic corpus)",
@@ -77,9 +84,11 @@ def report(results: dict, env: dict, flat_vs_hnsw: str) -> str:
         ]),
         "## 4. Start-up and memory",
         table([
-            ("`forumbot ask \"…\"`: process start to first answer, ONNX / PyTorch", f"{st['first_answer_s']} / {st['pytorch_first_answer_s']} s", ""),
+            ("`forumbot ask \"…\"`: process start to first answer, ONNX / PyTorch",
+             f"{st['first_answer_s']} / {st['pytorch_first_answer_s']} s", ""),
             ("import sentence-transformers + load the model + one encode", f"{st['bare_model_s']} s", ""),
-            ("bot process start to ready (model + index), ONNX / PyTorch", f"{st['start_to_ready_s']} / {st['pytorch_start_to_ready_s']} s", ""),
+            ("bot process start to ready (model + index), ONNX / PyTorch",
+             f"{st['start_to_ready_s']} / {st['pytorch_start_to_ready_s']} s", ""),
             ("resident memory of the bot, ONNX / PyTorch", f"{st['bot_rss_mb']} / {st['pytorch_bot_rss_mb']} MB", ""),
             ("`forumbot --help`", f"{st['help_s']} s, imports {st['help_imports']}", "no torch"),
             ("`forumbot index info`", f"{st['index_info_s']} s, imports {st['index_info_imports']}", "no torch"),
@@ -90,19 +99,22 @@ def report(results: dict, env: dict, flat_vs_hnsw: str) -> str:
 
 
 def hnsw_section(hn: dict) -> str:
+    def name(run: dict) -> str:
+        return f"{run['vectors']:,} {run['data']}"
+
     return "\n\n".join([
         "## 5. Flat vs HNSW (synthetic unit vectors, dimension 384)",
         "Clustered vectors stand in for sentence embeddings (100 points per topic centre); uniform random "
         "vectors are the worst case for any approximate index and are shown once for contrast.",
         table([row for run in hn["runs"] for row in (
-            (f"{run['vectors']:,} {run['data']}: HNSW recall@10", run["hnsw_recall_at_10"], ""),
-            (f"{run['vectors']:,} {run['data']}: query p50 flat / HNSW", f"{run['flat_query']['p50_ms']} / {run['hnsw_query']['p50_ms']} ms", ""),
-            (f"{run['vectors']:,} {run['data']}: memory flat / HNSW", f"{run['flat_memory_mb']} / {run['hnsw_memory_mb']} MB", ""),
-            (f"{run['vectors']:,} {run['data']}: build flat / HNSW", f"{run['flat_build_s']} / {run['hnsw_build_s']} s", ""),
+            (f"{name(run)}: HNSW recall@10", run["hnsw_recall_at_10"], ""),
+            (f"{name(run)}: query p50 flat / HNSW", f"{run['flat_query']['p50_ms']} / {run['hnsw_query']['p50_ms']} ms", ""),
+            (f"{name(run)}: memory flat / HNSW", f"{run['flat_memory_mb']} / {run['hnsw_memory_mb']} MB", ""),
+            (f"{name(run)}: build flat / HNSW", f"{run['flat_build_s']} / {run['hnsw_build_s']} s", ""),
         )]),
         f"HNSW parameters: {hn['runs'][0]['hnsw_params']}. efSearch sweep (recall@10, query p50 ms): "
-        + "; ".join(f"{run['vectors']:,} {run['data']}: " + ", ".join(f"ef={ef} {v['recall_at_10']} / {v['query_p50_ms']}"
-                                                             for ef, v in run["ef_search_sweep"].items()) for run in hn["runs"]) + ".",
+        + "; ".join(f"{name(run)}: " + ", ".join(f"ef={ef} {v['recall_at_10']} / {v['query_p50_ms']}"
+                                                 for ef, v in run["ef_search_sweep"].items()) for run in hn["runs"]) + ".",
     ])
 
 

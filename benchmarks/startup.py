@@ -2,7 +2,7 @@
 sentence-transformers, loading the model and encoding one question; resident memory of the bot
 (ONNX, and PyTorch as before); the light commands (`forumbot --help`, `forumbot index info`), which must not import torch.
 
-Run: python benchmarks/startup.py   (writes benchmarks/out/startup.json)
+Run: python -m benchmarks.startup   (writes benchmarks/out/startup.json)
 """
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.common import ROOT, save  # noqa: E402
+from benchmarks.common import ROOT, save
+from tests.test_lazy_imports import HEAVY, RUN  # the same check the tests assert on
 
 READY = """
 import json, time
@@ -40,15 +39,6 @@ sys.argv = ["forumbot", "ask", "--json", "Who is Li Bohu?"]
 from bot.cli import main
 main()
 """
-LIGHT = """
-import sys, runpy
-sys.argv = ["forumbot", *{args!r}]
-try:
-    runpy.run_module("bot.cli", run_name="__main__")
-except SystemExit:
-    pass
-print("\\nHEAVY " + json.dumps({{m: m in sys.modules for m in ("torch", "sentence_transformers", "faiss", "discord")}}))
-"""
 RUNS = 5
 
 
@@ -61,7 +51,7 @@ def timed_run(code: str, **env: str) -> tuple[float, str]:
 
 def light_command(args: list[str]) -> tuple[float, dict]:
     """Seconds to run `forumbot ARGS` in a fresh process, and which heavy modules it imported."""
-    seconds, output = timed_run("import json\n" + LIGHT.format(args=args))
+    seconds, output = timed_run(RUN.format(args=args, heavy=HEAVY))
     return seconds, json.loads(output.split("HEAVY ", 1)[1])
 
 
@@ -80,7 +70,8 @@ def main() -> dict:
         first.append(timed_run(FIRST_ANSWER)[0])
         pytorch_first.append(timed_run(FIRST_ANSWER, FORUMBOT_ONNX="false")[0])
         bare.append(timed_run(BARE)[0])
-    result = {"first_answer_s": round(statistics.median(first), 2), "pytorch_first_answer_s": round(statistics.median(pytorch_first), 2),
+    result: dict[str, Any] = {"first_answer_s": round(statistics.median(first), 2),
+              "pytorch_first_answer_s": round(statistics.median(pytorch_first), 2),
               "bare_model_s": round(statistics.median(bare), 2)}
     result["first_answer_ratio"] = round(result["first_answer_s"] / result["bare_model_s"], 3)
     result["pytorch_first_answer_ratio"] = round(result["pytorch_first_answer_s"] / result["bare_model_s"], 3)

@@ -1,4 +1,4 @@
-"""forumbot: answers questions about the 2020 Zhongguancun Forum article, with verbatim citations."""
+"""forumbot: answers questions about the articles in its corpus, with verbatim citations."""
 
 
 def __getattr__(name: str):

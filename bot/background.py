@@ -78,7 +78,7 @@ class BackgroundWriter(Generic[Item]):
             try:
                 self._write(item)
                 return
-            except Exception as exc:  # noqa: BLE001 - whatever the cause, the caller must not see it
+            except Exception as exc:  # whatever the cause, the caller must not see it
                 with self._changed:
                     if attempt + 1 == self._attempts or self._closing:
                         self._count_lost(f"{type(exc).__name__}: {exc}")

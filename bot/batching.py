@@ -20,7 +20,9 @@ class _Request:
     __slots__ = ("text", "ready", "lead", "vector", "error")
 
     def __init__(self, text: str):
-        self.text, self.ready, self.lead, self.vector, self.error = text, threading.Event(), False, None, None
+        self.text, self.ready, self.lead = text, threading.Event(), False
+        self.vector: np.ndarray | None = None
+        self.error: BaseException | None = None
 
 
 class Batcher:
@@ -44,6 +46,7 @@ class Batcher:
             self._run_batch()
         if request.error is not None:
             raise request.error
+        assert request.vector is not None  # set with the batch's results, or error is
         return request.vector
 
     def _run_batch(self) -> None:
@@ -53,7 +56,7 @@ class Batcher:
         try:
             for request, vector in zip(batch, self._encode([r.text for r in batch]), strict=True):
                 request.vector = vector
-        except BaseException as exc:  # noqa: BLE001 - each question of the batch raises it once, in its own thread
+        except BaseException as exc:  # each question of the batch raises it once, in its own thread
             for request in batch:
                 request.error = exc
         with self._lock:

@@ -11,6 +11,7 @@ from bot.errors import CorpusError
 SUFFIXES = (".txt", ".md")
 _HEADER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+EXAMPLE_SEPARATOR = "|"  # `examples: Who is X? | What did Y say?`: questions end in "?", never in "|"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Document:
 
     def paragraph(self, number: int) -> str:
         return self.paragraphs[number - 1]
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions from the header's `examples:` line: what the bot offers a new user to try."""
+        return tuple(e.strip() for e in self.meta.get("examples", "").split(EXAMPLE_SEPARATOR) if e.strip())
 
 
 def parse_document(doc_id: str, text: str, source: str) -> Document:

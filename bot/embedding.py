@@ -57,6 +57,11 @@ class Encoder:
         for start in range(0, len(texts), batch_size):
             yield self.encode(texts[start:start + batch_size])
 
+    def clear_cache(self) -> None:
+        """Forget cached question vectors: the next question is encoded afresh (benchmarks time exactly that)."""
+        with self._lock:
+            self._cache.clear()
+
     def encode_query(self, text: str) -> np.ndarray:
         with self._lock:
             if (cached := self._cache.get(text)) is not None:
@@ -86,12 +91,17 @@ class Embedder(Encoder):
             path = str(Path(path).resolve())
         try:
             self.model = SentenceTransformer(path, device=device, local_files_only=True)
-        except Exception as exc:  # noqa: BLE001 - any load failure means the same thing to an operator
-            raise ConfigError(f"cannot load model '{name}' offline ({type(exc).__name__}); set FORUMBOT_MODEL to an installed model path") from None
+        except Exception as exc:  # any load failure means the same thing to an operator
+            raise ConfigError(f"cannot load model '{name}' offline ({type(exc).__name__}); "
+                              "set FORUMBOT_MODEL to an installed model path") from None
         self.name = name
-        self.dimension = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
-                             else self.model.get_sentence_embedding_dimension())
-        self.max_tokens = int(self.model.max_seq_length)
+        dimension = (self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+                     else self.model.get_sentence_embedding_dimension())
+        max_tokens = self.model.max_seq_length
+        if dimension is None or max_tokens is None:  # a bare transformer, not a sentence-transformers model
+            raise ConfigError(f"model '{name}' has no fixed embedding size or input length; "
+                              "set FORUMBOT_MODEL to a sentence-transformers model")
+        self.dimension, self.max_tokens = int(dimension), int(max_tokens)
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])

@@ -5,6 +5,7 @@ started with, and the next one sees the new index: no gap, no lock on the hot pa
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -17,18 +18,23 @@ import numpy as np
 
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
-from bot.corpus import load_corpus
 from bot.batching import MAX_BATCH
+from bot.builder import BuildReport, IndexBuilder, write_calibration
+from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
+from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
 from bot.question import Analyser, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
-from bot.store import BuildReport, IndexStore, build_index, read_manifest, write_calibration
+from bot.store import IndexStore, read_manifest
+
+log = logging.getLogger(__name__)
 
 MAX_HISTORY = 3  # earlier turns a follow-up may lean on; older ones are rarely what "he" or "it" means
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
-EXAMPLES = ["Who is Li Bohu?", "What did Yang Xiuling say about Beijing?", "What report was released at the forum?"]
+# Offered when no document's header lists `examples:`; answered from the title and opening sentence.
+ABOUT_QUESTION = "What is this article about?"
 _SMALL_TALK = re.compile(
     r"^(hi|hello|hey|hiya|yo|howdy|greetings|good (morning|afternoon|evening)|thanks?( you)?( so much)?|thx|ty|cheers|"
     r"ok(ay)?|cool|nice|great|bye|goodbye|help|\?+|what can you do|what do you do|what do you know|who are you|"
@@ -51,18 +57,17 @@ class Loaded:
     store: IndexStore
     answerer: Answerer
     analyser: Analyser
+    encoder: Encoder  # encodes questions for this index: its ONNX export, or sentence-transformers
 
 
 class Engine:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
         self._model, self._keep_model = embedder, embedder is not None  # sentence-transformers: builds, or answers without ONNX
-        self.embedder: Encoder | None = None  # encodes questions: chosen for each index by reload()
         self._loaded: Loaded | None = None
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
         self._word_vectors: dict[str, np.ndarray] = {}
-        self.examples = EXAMPLES
 
     # -- index lifecycle -------------------------------------------------------------------
     @classmethod
@@ -71,16 +76,25 @@ class Engine:
         engine.reload()
         return engine
 
-    def _prepare(self, store: IndexStore) -> Loaded:
+    def _prepare(self, store: IndexStore, encoder: Encoder) -> Loaded:
         paragraphs = [p for doc in store.documents.values() for p in (doc.title, *doc.paragraphs)]
         return Loaded(store, Answerer(store, self.similarity, self.settings.max_citations,
-                                      self.settings.max_answer_chars, EXAMPLES), Analyser(paragraphs))
+                                      self.settings.max_answer_chars, store.examples or [ABOUT_QUESTION]),
+                      Analyser(paragraphs), encoder)
 
     def reload(self) -> str:
         """Load the index on disk and swap it in. On error the current index keeps serving."""
-        encoder = self._query_encoder(read_manifest(self.settings.index_dir))
-        store = IndexStore.load(self.settings.index_dir, self.settings.model, encoder.dimension)
-        self.embedder, self._loaded = encoder, self._prepare(store)
+        try:
+            encoder = self._query_encoder(read_manifest(self.settings.index_dir))
+            store = IndexStore.load(self.settings.index_dir, self.settings.model, encoder.dimension)
+        except ForumbotError as exc:
+            if self._loaded:
+                log.error("reload failed, still serving index %s: %s", self._loaded.store.version, exc)
+            else:
+                log.error("no index loaded: %s", exc)
+            raise
+        self._loaded = self._prepare(store, encoder)
+        log.info("serving index %s (%d documents, %d passages)", store.version, len(store.documents), len(store.passages))
         return store.version
 
     def _query_encoder(self, manifest: dict) -> Encoder:
@@ -88,7 +102,7 @@ class Engine:
         folder = export_folder(self.settings.index_dir, manifest) if self.settings.onnx else None
         if folder is None:
             return self._sentence_transformer()
-        current = self.embedder
+        current = self._loaded.encoder if self._loaded else None
         if isinstance(current, OnnxEncoder) and current.folder == folder and current.quantized == self.settings.onnx_int8:
             return current  # the same model: loaded once, its query cache kept
         return OnnxEncoder(folder, self.settings.onnx_int8, self.settings.query_cache_size)
@@ -104,10 +118,10 @@ class Engine:
         using the old index meanwhile. Without calibration questions the index says it is uncalibrated."""
         with self._build_lock:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
-            report = build_index(docs, self._sentence_transformer(), self.settings.index_dir,
-                                 sentences_per_passage=self.settings.chunk_sentences,
-                                 hnsw_threshold=self.settings.hnsw_threshold, full=full,
-                                 on_total=on_total, on_progress=on_progress)
+            builder = IndexBuilder(self._sentence_transformer(), self.settings.index_dir,
+                                   sentences_per_passage=self.settings.chunk_sentences,
+                                   hnsw_threshold=self.settings.hnsw_threshold)
+            report = builder.build(docs, full=full, on_total=on_total, on_progress=on_progress)
             self.reload()
             if not self._keep_model and self.embedder is not self._model:
                 self._model = None  # answering from ONNX: PyTorch's copy of the model is not kept
@@ -139,6 +153,7 @@ class Engine:
         """The index version in use (loaded on first need); a question reads it once and keeps it."""
         if self._loaded is None:
             self.reload()
+        assert self._loaded is not None  # reload() set it, or raised
         return self._loaded
 
     @property
@@ -146,8 +161,23 @@ class Engine:
         return self._current().store
 
     @property
+    def embedder(self) -> Encoder:
+        """What encodes questions for the index in use: chosen for each index by reload()."""
+        return self._current().encoder
+
+    @property
     def version(self) -> str:
         return self.store.version
+
+    @property
+    def examples(self) -> list[str]:
+        """Questions to offer a new user: the documents' header `examples:`, else one about the document."""
+        return self._current().answerer.examples
+
+    @property
+    def loaded(self) -> Loaded:
+        """The index version in use with its answerer and analyser, for benchmarks that time each stage."""
+        return self._current()
 
     # -- questions ----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:

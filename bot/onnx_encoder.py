@@ -26,7 +26,7 @@ import numpy as np
 
 from bot.embedding import Encoder
 
-log = logging.getLogger("forumbot")
+log = logging.getLogger(__name__)
 MODELS = "models"  # folder of the index root holding exports
 CONFIG, TOKENIZER, FP32, INT8 = "encoder.json", "tokenizer.json", "model.onnx", "model.int8.onnx"
 MODULES = ("Transformer", "Pooling", "Normalize")  # the module chain the ONNX path reproduces
@@ -99,7 +99,7 @@ def export(model, name: str, cache: Path) -> str | None:
     try:
         _export_onnx(model, config["inputs"], tmp / FP32)
         _quantize(tmp / FP32, tmp / INT8)
-    except Exception as exc:  # noqa: BLE001 - a model the exporter can't trace is still served, by PyTorch
+    except Exception as exc:  # a model the exporter can't trace is still served, by PyTorch
         log.warning("cannot export '%s' to ONNX (%s: %s); questions will use PyTorch", name, type(exc).__name__, exc)
         shutil.rmtree(tmp, ignore_errors=True)
         return None
@@ -128,7 +128,8 @@ def _export_onnx(model, inputs: list[str], path: Path) -> None:
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer notes about Python control flow: the shapes stay dynamic
         # The TorchScript exporter: one self-contained file, and no onnxscript dependency.
-        torch.onnx.export(TokenEmbeddings(model[0].auto_model).eval(), tuple(sample[n] for n in inputs), str(path), input_names=inputs,
+        torch.onnx.export(TokenEmbeddings(model[0].auto_model).eval(), tuple(sample[n] for n in inputs), str(path),
+                          input_names=inputs,
                           output_names=["token_embeddings"], opset_version=OPSET, dynamo=False,
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*inputs, "token_embeddings"]})
 

@@ -51,7 +51,7 @@ def retrieve(store: IndexStore, query_vector: np.ndarray, query: str, keyword_we
 
     hits = []
     for i in cosine.keys() | keyword.keys():
-        dense = cosine[i] if i in cosine else float(store.vectors.reconstruct(i) @ query_vector)
+        dense = cosine[i] if i in cosine else store.dense_score(i, query_vector)
         hits.append(Hit(store.passages[i], dense + keyword_weight * keyword.get(i, 0.0), dense))
     hits.sort(key=lambda h: -h.score)
     return Retrieval(terms, tuple(hits))

@@ -40,6 +40,16 @@ def tmpfs(path: Path, size: str):
         subprocess.run(["umount", "-l", str(path)], check=True)
 
 
+def build(settings, embedder, **kw):
+    """Build an index from `settings`' corpus, as `forumbot index build` would, without calibrating it."""
+    from bot.builder import IndexBuilder
+    from bot.corpus import load_corpus
+
+    builder = IndexBuilder(embedder, settings.index_dir, sentences_per_passage=settings.chunk_sentences,
+                           hnsw_threshold=settings.hnsw_threshold)
+    return builder.build(load_corpus(settings.corpus_dir), **kw)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from bot.embedding import Embedder

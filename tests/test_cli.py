@@ -29,7 +29,7 @@ def run_cli(engine, embedder, monkeypatch, tmp_path):
 def test_ask_json_prints_one_contract_object(run_cli):
     result = run_cli("ask", "--json", "Who is Li Bohu?")
     assert result.exit_code == 0, result.output
-    (line,) = [l for l in result.stdout.splitlines() if l.strip()]
+    (line,) = [row for row in result.stdout.splitlines() if row.strip()]
     data = json.loads(line)
     assert data["citations"][0]["paragraph"] == 2
     assert data["citations"][0]["quote"] in data["citations"][0]["text"]
@@ -40,7 +40,7 @@ def test_batch_stdin_answers_in_order(run_cli):
     questions = ["Who is Li Bohu?", "What's the best pizza topping?", "", "yang xiuling job title"]
     result = run_cli("ask", "--json", input="\n".join(questions) + "\n")
     assert result.exit_code == 0, result.output
-    rows = [json.loads(l) for l in result.stdout.splitlines() if l.strip()]
+    rows = [json.loads(row) for row in result.stdout.splitlines() if row.strip()]
     assert [r["question"] for r in rows] == ["Who is Li Bohu?", "What's the best pizza topping?", "yang xiuling job title"]
     assert [r["abstained"] for r in rows] == [False, True, False]
 

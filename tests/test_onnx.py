@@ -10,11 +10,9 @@ import numpy as np
 import pytest
 
 from bot.batching import MAX_BATCH, Batcher
-from bot.corpus import load_corpus
 from bot.engine import Engine
 from bot.onnx_encoder import OnnxEncoder, export
-from bot.store import build_index
-from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL
+from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL, build
 
 EDGE_CASES = ["", "   padded with spaces   ", "Li Bohu " * 300, "李伯虎院士说了什么？", "ÉCOLE, café & naïve façade!"]
 
@@ -49,12 +47,12 @@ def test_an_index_built_with_one_path_answers_identically_with_the_other(engine,
     by_pytorch = Engine(engine.settings.model_copy(update={"onnx": False}), engine._model)
     by_pytorch.reload()
     assert by_pytorch.embedder is engine._model
-    assert [comparable(a) for a in engine.ask_many([(q, []) for q in questions])] == [comparable(by_pytorch.ask(q)) for q in questions]
+    many = engine.ask_many([(q, []) for q in questions])
+    assert [comparable(a) for a in many] == [comparable(by_pytorch.ask(q)) for q in questions]
 
     # Built by the ONNX encoder, answered by PyTorch (same calibration, so abstentions compare too).
     settings = settings_for("built-by-onnx")
-    build_index(load_corpus(settings.corpus_dir), engine.embedder, settings.index_dir, sentences_per_passage=settings.chunk_sentences,
-                hnsw_threshold=settings.hnsw_threshold)
+    build(settings, engine.embedder)
     built_by_onnx = Engine(settings.model_copy(update={"onnx": False}), engine._model)
     built_by_onnx.save_calibration(engine.store.manifest["calibration"])
     assert [comparable(built_by_onnx.ask(q)) | {"index_version": None} for q in questions] == \
@@ -64,7 +62,7 @@ def test_an_index_built_with_one_path_answers_identically_with_the_other(engine,
 def test_ask_many_answers_each_question_once_in_order_as_ask_does(engine):
     questions = eval_questions()
     questions = questions + questions[:10] + ["", "hello", "Who is Li Bohu?"]
-    engine.embedder._cache.clear()
+    engine.embedder.clear_cache()
     batch = engine.ask_many([(q, []) for q in questions])
     assert [a.question for a in batch] == [engine.ask(q).question for q in questions]
     assert [comparable(a) for a in batch] == [comparable(engine.ask(q)) for q in questions]
@@ -91,7 +89,8 @@ def test_answering_never_imports_torch(engine):
             "sys.argv = ['forumbot', 'ask', '--json', 'What did Yang Xiuling say about Beijing?']\n"
             "from bot.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "print({m: m in sys.modules for m in ('torch', 'sentence_transformers', 'transformers')})")
-    env = {**os.environ, "FORUMBOT_INDEX_DIR": str(engine.settings.index_dir), "FORUMBOT_CORPUS_DIR": str(engine.settings.corpus_dir),
+    env = {**os.environ, "FORUMBOT_INDEX_DIR": str(engine.settings.index_dir),
+           "FORUMBOT_CORPUS_DIR": str(engine.settings.corpus_dir),
            "FORUMBOT_DATA_DIR": str(engine.settings.data_dir)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -59,7 +59,7 @@ def test_swap_under_concurrent_questions_loses_none(ops_engine):
         while not stop.is_set():
             try:
                 answers.append(ops_engine.ask("Who is Li Bohu?"))
-            except Exception as exc:  # noqa: BLE001 - any error is a lost question
+            except Exception as exc:  # any error is a lost question
                 errors.append(exc)
 
     threads = [threading.Thread(target=keep_asking) for _ in range(3)]

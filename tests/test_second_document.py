@@ -37,3 +37,11 @@ def test_answers_and_abstains_on_another_document(library_engine):
 def test_who_wrote_it_comes_from_its_byline(library_engine):
     answer = library_engine.ask("who wrote this article?")
     assert not answer.abstained and answer.citations[0].paragraph == 1
+
+
+def test_without_examples_in_its_header_the_bot_offers_a_question_its_title_answers(library_engine):
+    from bot.engine import ABOUT_QUESTION
+
+    assert library_engine.examples == [ABOUT_QUESTION]
+    answer = library_engine.ask(ABOUT_QUESTION)
+    assert not answer.abstained and "Riverside City Library opens with a robotics lab" in answer.answer

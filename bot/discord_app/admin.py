@@ -4,6 +4,7 @@ default permissions, so they are a convenience, not the guard."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from bot.errors import ForumbotError
 if TYPE_CHECKING:
     from bot.discord_app.client import ForumBot
 
+log = logging.getLogger(__name__)
 PROGRESS_EVERY = 2.0  # seconds between progress edits, well inside Discord's rate limits
 NEEDS_CONTENT_INTENT = ("Note: the ask channel only works with the message-content intent: turn it on in the "
                         "Developer Portal (Bot → Privileged Gateway Intents) and set FORUMBOT_MESSAGE_CONTENT=true.")
@@ -58,7 +60,8 @@ class Admin(commands.Cog):
 
         try:  # the build embeds with the model: it takes a model slot like any question
             report = await self.bot.run_model(self.bot.engine.rebuild, False, on_total, on_progress)
-        except ForumbotError as exc:
+        except ForumbotError as exc:  # anything else reaches the bot's error handler, which logs its traceback
+            log.error("/reindex by user %s failed, still serving index %s: %s", interaction.user.id, old, exc)
             await interaction.edit_original_response(content=f"Rebuild failed: {exc}. Still serving index {old}.")
             return
         await interaction.edit_original_response(
@@ -103,7 +106,9 @@ class Admin(commands.Cog):
                      threads: bool | None = None, ask_public: bool | None = None,
                      ask_channel: discord.TextChannel | None = None, no_ask_channel: bool = False) -> None:
         """Without options: show the settings. With options: change them, then show them."""
-        config = self.bot.servers.get(interaction.guild_id)
+        guild_id = interaction.guild_id
+        assert guild_id is not None  # guild_only: Discord never sends it from a DM
+        config = self.bot.servers.get(guild_id)
         channels = set() if all_channels else set(config.channels)
         if answer_in:
             channels.add(answer_in.id)
@@ -115,7 +120,7 @@ class Admin(commands.Cog):
             ask_public=config.ask_public if ask_public is None else ask_public,
             ask_channel=None if no_ask_channel else (ask_channel.id if ask_channel else config.ask_channel))
         if changed != config:
-            await asyncio.to_thread(self.bot.servers.set, interaction.guild_id, changed)
+            await asyncio.to_thread(self.bot.servers.set, guild_id, changed)
         lines = changed.describe()
         if changed.ask_channel and not self.bot.settings.message_content:
             lines.append(NEEDS_CONTENT_INTENT)

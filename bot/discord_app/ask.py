@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.discord_app.client import ask_engine
 from bot.discord_app.embeds import about_embed, answer_embed, help_embed, paragraph_embed, shorten
+from bot.discord_app.limits import AUTOCOMPLETE_CHOICES, CHOICE_CHARS, THREAD_NAME
 from bot.discord_app.questions import bounded_history, question_from_message
 from bot.discord_app.servers import ServerConfig
 from bot.discord_app.views import answer_view, example_buttons
@@ -19,10 +20,11 @@ from bot.discord_app.views import answer_view, example_buttons
 if TYPE_CHECKING:
     from bot.discord_app.client import ForumBot
 
-THREAD_NAME_CHARS = 90  # Discord allows 100
+THREAD_NAME_CHARS = THREAD_NAME - 10  # room for Discord's own suffixes
 THREAD_HINT_MENTION = ("Follow-ups go here. Mention me (@forumbot) in each one: without the message-content "
                        "intent, Discord only shows me the messages that mention me.")
 THREAD_HINT = "Follow-ups go here: I answer every message in this thread, using the earlier questions as context."
+LISTED_IDS = 20  # document ids /source lists when it needs one
 NO_TEXT = "That message has no text I can read (only its embeds or attachments), so there is nothing to ask."
 
 
@@ -85,7 +87,10 @@ class Ask(commands.Cog):
                 key = message.channel.id
                 if key in self.bot.turns:
                     return self.bot.turns[key]
-                earlier = await message.channel.parent.fetch_message(key)  # a thread's id is its starter's
+                parent = message.channel.parent
+                # A thread's id is its starter's, which lives in the parent channel, or in the thread for a forum post.
+                home = parent if isinstance(parent, discord.TextChannel) else message.channel
+                earlier = await home.fetch_message(key)
         except (discord.NotFound, discord.Forbidden, discord.HTTPException):
             return ()
         if earlier is None or self.bot.user is None:
@@ -158,7 +163,7 @@ class Ask(commands.Cog):
             await thread.send(self.thread_hint())
             self.bot.remember(thread.id, reply.turns)
 
-    @app_commands.command(name=_("ask"), description=_("Ask a question about the 2020 Zhongguancun Forum article."))
+    @app_commands.command(name=_("ask"), description=_("Ask a question about the documents forumbot knows."))
     @app_commands.rename(question=_("question"))
     @app_commands.describe(question=_("Your question, in English"))
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
@@ -181,12 +186,12 @@ class Ask(commands.Cog):
         docs = self.bot.engine.store.documents
         if document is None and len(docs) > 1:
             await interaction.response.send_message(
-                f"There are {len(docs)} documents; name one: " + ", ".join(sorted(docs)[:20]), ephemeral=True)
+                f"There are {len(docs)} documents; name one: " + ", ".join(sorted(docs)[:LISTED_IDS]), ephemeral=True)
             return
         doc = docs.get(document) if document else next(iter(docs.values()))
         if doc is None:
             await interaction.response.send_message(
-                f"No document called `{discord.utils.escape_markdown(document[:100])}`.", ephemeral=True)
+                f"No document called `{discord.utils.escape_markdown((document or '')[:CHOICE_CHARS])}`.", ephemeral=True)
             return
         if not 1 <= paragraph <= len(doc.paragraphs):
             await interaction.response.send_message(f"{doc.title} has paragraphs 1–{len(doc.paragraphs)}.", ephemeral=True)
@@ -197,7 +202,7 @@ class Ask(commands.Cog):
     @source.autocomplete("document")
     async def _document_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         names = [d for d in sorted(self.bot.engine.store.documents) if current.lower() in d.lower()]
-        return [app_commands.Choice(name=d[:100], value=d[:100]) for d in names[:25]]
+        return [app_commands.Choice(name=d[:CHOICE_CHARS], value=d[:CHOICE_CHARS]) for d in names[:AUTOCOMPLETE_CHOICES]]
 
     @app_commands.command(name=_("about"), description=_("What forumbot knows, and this server's settings."))
     async def about(self, interaction: discord.Interaction) -> None:
@@ -209,5 +214,5 @@ class Ask(commands.Cog):
     @app_commands.command(name=_("help"), description=_("How to ask, what forumbot knows, and what it logs."))
     async def help(self, interaction: discord.Interaction) -> None:
         view = example_buttons(discord.ui.View(timeout=None), self.bot.engine.examples)
-        await interaction.response.send_message(embed=help_embed(self.bot.settings.log_retention_days),
-                                                view=view, ephemeral=True)
+        embed = help_embed(self.bot.engine.store.documents, self.bot.settings.log_retention_days)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

@@ -21,7 +21,7 @@ from bot.discord_app.views import DYNAMIC_ITEMS
 from bot.questionlog import open_log
 from bot.settings import Settings, get_settings
 
-log = logging.getLogger("forumbot")
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 ADMINS_ONLY = "Sorry, only server managers can do that."
@@ -44,9 +44,11 @@ class ForumBot(commands.AutoShardedBot):
     """With one shard (the default below 2,500 servers) an AutoShardedBot behaves like a Bot."""
 
     def __init__(self, settings: Settings, engine):
+        # discord.py requires a command prefix; on_message below never runs prefix commands. shard_ids=None
+        # (all shards) is discord.py's own default, though its annotation leaves None out.
         super().__init__(command_prefix=commands.when_mentioned, intents=intents_for(settings),
                          allowed_mentions=discord.AllowedMentions.none(), help_command=None,
-                         shard_count=settings.shard_count, shard_ids=settings.shard_ids)
+                         shard_count=settings.shard_count, shard_ids=settings.shard_ids)  # type: ignore[arg-type]
         self.settings, self.engine = settings, engine
         self.question_log = open_log(settings)
         self.servers = ServerConfigs(settings.data_dir / "servers.sqlite3")
@@ -54,7 +56,7 @@ class ForumBot(commands.AutoShardedBot):
         self.model_slots = asyncio.Semaphore(settings.max_concurrency)
         self.turns: OrderedDict[int, tuple[str, ...]] = OrderedDict()
         self.signal_reloads: set[asyncio.Task] = set()  # referenced until done, so none is collected mid-run
-        self.tree.on_error = self._on_app_command_error
+        self.tree.error(self._on_app_command_error)
 
     async def setup_hook(self) -> None:
         from bot.discord_app.admin import Admin
@@ -85,13 +87,7 @@ class ForumBot(commands.AutoShardedBot):
 
     async def reload_index(self) -> str:
         """Load the index on disk (built by the CLI); on failure the current one keeps serving."""
-        try:
-            version = await self.run_model(self.engine.reload)
-        except Exception as exc:  # noqa: BLE001 - reported, and the old index stays
-            log.error("reload failed, still serving index %s: %s", self.engine.version, exc)
-            raise
-        log.info("now serving index %s", version)
-        return version
+        return await self.run_model(self.engine.reload)  # the engine logs the swap, or the failure
 
     def _reload_on_signal(self) -> None:
         """kill -HUP: reload in a task that is kept, and whose failure (already logged) is marked handled."""
@@ -102,7 +98,7 @@ class ForumBot(commands.AutoShardedBot):
     def _signal_reload_done(self, task: asyncio.Task) -> None:
         self.signal_reloads.discard(task)
         if not task.cancelled():
-            task.exception()  # retrieved: reload_index logged it, and the old index keeps serving
+            task.exception()  # retrieved: the engine logged it, and the old index keeps serving
 
     def link_for(self, doc: str) -> str | None:
         """The source URL a document's metadata names, if any (never invented)."""
@@ -150,7 +146,7 @@ class ForumBot(commands.AutoShardedBot):
             log.warning("could not tell the user about the error")
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
-        error = sys.exc_info()[1]
+        error = sys.exc_info()[1] or RuntimeError(f"unknown error in {event_method}")  # discord.py calls this inside `except`
         message = args[0] if args and isinstance(args[0], discord.Message) else None
         await self.report_error(error, message=message)
 

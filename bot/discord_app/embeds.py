@@ -6,19 +6,19 @@ from collections.abc import Callable, Mapping
 import discord
 
 from bot.answer import Answer, Citation, Kind
+from bot.discord_app.limits import EMBED_DESCRIPTION as DESCRIPTION
+from bot.discord_app.limits import EMBED_FIELD_VALUE as FIELD_VALUE
+from bot.discord_app.limits import EMBED_TITLE as TITLE
 from bot.discord_app.questions import safe
 
-# Discord's limits (the footer's 2048 and the total's 6000 are kept by our own lower caps below).
-TITLE, DESCRIPTION, FIELD_VALUE = 256, 4096, 1024
-# Our own, lower caps: a short answer reads better, and the total stays far below 6000.
+# Our own caps, below Discord's (bot/discord_app/limits.py): a short answer reads better, and the total stays far below 6000.
 QUESTION_TITLE_CHARS = 100  # the question as a short title (escaping may double it: still under 256)
 ANSWER_CHARS, FOOTER_CHARS = 1500, 200
 SOURCE_QUOTE_CHARS = 90  # a source line points at the passage; "Show ¶n" shows all of it
 COLOURS = {Kind.ANSWERED: discord.Colour.blurple(), Kind.ABSTAINED: discord.Colour.light_grey(),
            Kind.HELP: discord.Colour.green(), Kind.LANGUAGE: discord.Colour.light_grey()}
 RELATED_HEADING = "The article does say:"
-ABOUT_TEXT = ("I answer questions about the 2020 Zhongguancun Forum's Industrial Internet Forum, quoting the "
-              "paragraphs I use so you can check them. When the article doesn't say, I say so.")
+LISTED_TITLE_CHARS, LISTED_DOCUMENTS = 150, 10  # /about lists this many documents, each title cut to this
 HOW_TO_ASK = ("Mention me with a question, DM me, use `/ask`, or right-click a message → *Apps* → *Ask forumbot*. "
               "Reply to one of my answers (or ask in its thread) to follow up.")
 
@@ -85,9 +85,18 @@ def paragraph_embed(title: str, doc: str, number: int, text: str, url: str | Non
     return embed
 
 
+def about_text(documents: Mapping) -> str:
+    """What the bot answers about, from the documents' titles: the corpus, not the code, says what it is."""
+    titles = [f"“{safe(shorten(d.title, LISTED_TITLE_CHARS))}”" for d in documents.values()]
+    topic = titles[0] if len(titles) == 1 else f"{len(titles)} documents, including {titles[0]}"
+    return (f"I answer questions about {topic}, quoting the paragraphs I use so you can check them. "
+            "When the documents don't say, I say so.")
+
+
 def about_embed(documents: Mapping, paragraphs: int, version: str, settings_lines: list[str]) -> discord.Embed:
-    embed = discord.Embed(title="About forumbot", colour=discord.Colour.green(), description=ABOUT_TEXT)
-    docs = "\n".join(f"• {safe(shorten(d.title, 150))} ({len(d.paragraphs)} ¶)" for d in list(documents.values())[:10])
+    embed = discord.Embed(title="About forumbot", colour=discord.Colour.green(), description=about_text(documents))
+    listed = list(documents.values())[:LISTED_DOCUMENTS]
+    docs = "\n".join(f"• {safe(shorten(d.title, LISTED_TITLE_CHARS))} ({len(d.paragraphs)} ¶)" for d in listed)
     embed.add_field(name=f"Knowledge: {len(documents)} document(s), {paragraphs} paragraphs",
                     value=shorten(docs, FIELD_VALUE), inline=False)
     embed.add_field(name="How to ask", value=HOW_TO_ASK, inline=False)
@@ -97,8 +106,8 @@ def about_embed(documents: Mapping, paragraphs: int, version: str, settings_line
     return embed
 
 
-def help_embed(retention_days: int) -> discord.Embed:
-    embed = discord.Embed(title="How to use forumbot", colour=discord.Colour.green(), description=ABOUT_TEXT)
+def help_embed(documents: Mapping, retention_days: int) -> discord.Embed:
+    embed = discord.Embed(title="How to use forumbot", colour=discord.Colour.green(), description=about_text(documents))
     embed.add_field(name="How to ask", value=HOW_TO_ASK + "\nAsk in English; every answer cites the paragraph (¶) "
                     "it quotes, and **Show ¶n** shows the whole paragraph.", inline=False)
     embed.add_field(name="Privacy", value=(
@@ -119,5 +128,6 @@ def stats_embed(stats) -> discord.Embed:
         text = "\n".join(f"{r['count']}× {safe(shorten(r['question'], 150))}" for r in rows) or "none"
         embed.add_field(name=name, value=shorten(text, FIELD_VALUE), inline=False)
     if stats.unwritten:
-        embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; see its log")
+        embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; "
+                              "see its log")
     return embed

@@ -35,9 +35,11 @@ def _one_line_failures() -> Iterator[None]:
     except discord.LoginFailure:
         raise ConfigError(f"Discord rejected DISCORD_TOKEN; {HOW_TO_SET}") from None
     except discord.PrivilegedIntentsRequired:
-        raise ConfigError("Discord refused the intents; forumbot needs no privileged intents, check the application settings") from None
+        raise ConfigError("Discord refused the intents; forumbot needs no privileged intents, "
+                          "check the application settings") from None
     except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as exc:  # ClientConnectorError is both
-        raise NetworkError(f"cannot reach Discord ({exc}); check the network connection, proxy or firewall, then try again") from None
+        raise NetworkError(f"cannot reach Discord ({exc}); check the network connection, proxy or firewall, "
+                           "then try again") from None
 
 
 def run_bot(settings: Settings, load_engine) -> None:

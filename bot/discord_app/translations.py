@@ -9,7 +9,7 @@ from discord import app_commands
 ZH_CN: dict[str, str] = {
     # /ask
     "ask": "提问",
-    "Ask a question about the 2020 Zhongguancun Forum article.": "就2020中关村论坛的文章提问。",
+    "Ask a question about the documents forumbot knows.": "就 forumbot 所知的文档提问。",
     "question": "问题",
     "Your question, in English": "你的问题（请用英文）",
     # context menu
@@ -48,7 +48,8 @@ ZH_CN: dict[str, str] = {
     "ask_public": "公开回答",
     "Whether /ask answers are public (else only the asker sees them)": "/ask 的回答是否公开（否则只有提问者可见）",
     "ask_channel": "提问频道",
-    "A channel where every message is a question (needs the message-content intent)": "此频道中的每条消息都是问题（需要消息内容权限）",
+    "A channel where every message is a question (needs the message-content intent)":
+        "此频道中的每条消息都是问题（需要消息内容权限）",
     "no_ask_channel": "取消提问频道",
     "Remove the ask channel": "取消提问频道",
 }

@@ -5,19 +5,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 
 from bot.answer import Answer, Kind
 from bot.discord_app.embeds import paragraph_embed, shorten, used_citations
+from bot.discord_app.limits import BUTTON_LABEL
 
 if TYPE_CHECKING:
+    from bot.discord_app.ask import Ask
     from bot.discord_app.client import ForumBot
 
 DOC_KEY_CHARS = 40  # a longer (or odd) document id travels as a short hash; custom_ids hold at most 100
 _PLAIN_DOC = re.compile(r"[\w./-]{1,%d}" % DOC_KEY_CHARS, re.ASCII)
-LABEL_CHARS = 80  # Discord's button label limit
+LABEL_CHARS = BUTTON_LABEL
+EXAMPLE_BUTTONS = 3  # example questions offered at once: one row, room left for 👍/👎 or the gap flag
 REASON_CHARS = 200
 VOTES = {"up": 1, "down": -1, "gap": -1}  # "gap": an abstention that should have been answered
 
@@ -32,14 +35,19 @@ def doc_from_key(key: str, docs) -> str | None:
     return next((d for d in docs if doc_key(d) == key), None)
 
 
+def forum_bot(interaction: discord.Interaction) -> ForumBot:
+    """The bot behind a component's interaction (discord.py types it as a plain Client)."""
+    return cast("ForumBot", interaction.client)
+
+
 def reported(callback):
     """discord.py only logs an exception from a dynamic item: send it to the bot's one error handler."""
     @functools.wraps(callback)
     async def wrapper(self, interaction: discord.Interaction) -> None:
         try:
             await callback(self, interaction)
-        except Exception as error:  # noqa: BLE001 - reported to the user and logged with its traceback
-            await interaction.client.report_error(error, interaction=interaction)
+        except Exception as error:  # reported to the user and logged with its traceback
+            await forum_bot(interaction).report_error(error, interaction=interaction)
     return wrapper
 
 
@@ -53,12 +61,12 @@ class ShowParagraph(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:p:(
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ShowParagraph:
-        docs = interaction.client.engine.store.documents
+        docs = forum_bot(interaction).engine.store.documents
         return cls(doc_from_key(match["doc"], docs) or match["doc"], int(match["n"]))
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        store = interaction.client.engine.store
+        store = forum_bot(interaction).engine.store
         doc = store.documents.get(self.doc)
         if doc is None or not 1 <= self.paragraph <= len(doc.paragraphs):
             await interaction.response.send_message("That paragraph is no longer in the index.", ephemeral=True)
@@ -85,8 +93,7 @@ class Vote(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:v:(?P<row>\d
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: ForumBot = interaction.client
-        bot.question_log.vote(self.row_id, interaction.user.id, VOTES[self.kind])  # queued: never waits
+        forum_bot(interaction).question_log.vote(self.row_id, interaction.user.id, VOTES[self.kind])  # queued: never waits
         if self.kind == "down":
             await interaction.response.send_modal(ReasonModal(self.row_id))
         elif interaction.message is not None and interaction.message.flags.ephemeral:
@@ -112,7 +119,7 @@ def vote_view(row: int, selected: str) -> discord.ui.View:
 
 
 class ReasonModal(discord.ui.Modal, title="What was wrong with the answer?"):
-    reason = discord.ui.TextInput(label="Reason (optional)", required=False, max_length=REASON_CHARS,
+    reason: discord.ui.TextInput = discord.ui.TextInput(label="Reason (optional)", required=False, max_length=REASON_CHARS,
                                   placeholder="e.g. it quoted the wrong speaker")
 
     def __init__(self, row: int):
@@ -121,11 +128,11 @@ class ReasonModal(discord.ui.Modal, title="What was wrong with the answer?"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         reason = " ".join(self.reason.value.split()) or None
-        interaction.client.question_log.vote(self.row_id, interaction.user.id, -1, reason)  # queued: never waits
+        forum_bot(interaction).question_log.vote(self.row_id, interaction.user.id, -1, reason)  # queued: never waits
         await interaction.response.send_message(thanks("down"), view=vote_view(self.row_id, "down"), ephemeral=True)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await interaction.client.report_error(error, interaction=interaction)
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await forum_bot(interaction).report_error(error, interaction=interaction)
 
 
 class AskExample(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:ex:(?P<i>\d{1,2})"):
@@ -139,30 +146,31 @@ class AskExample(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:ex:(?P
     @classmethod
     async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> AskExample:
         index = int(match["i"])
-        examples = interaction.client.engine.examples
+        examples = forum_bot(interaction).engine.examples
         return cls(index, examples[index] if index < len(examples) else "")
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        examples = interaction.client.engine.examples
+        examples = forum_bot(interaction).engine.examples
         if self.index >= len(examples):
             await interaction.response.send_message("That example is gone; try `/help`.", ephemeral=True)
             return
-        await interaction.client.get_cog("Ask").answer_interaction(interaction, examples[self.index])
+        ask = cast("Ask", forum_bot(interaction).get_cog("Ask"))
+        await ask.answer_interaction(interaction, examples[self.index])
 
 
 DYNAMIC_ITEMS = (ShowParagraph, Vote, AskExample)
 
 
 def example_buttons(view: discord.ui.View, examples: list[str]) -> discord.ui.View:
-    for index, question in enumerate(examples[:3]):
+    for index, question in enumerate(examples[:EXAMPLE_BUTTONS]):
         view.add_item(AskExample(index, question))
     return view
 
 
 def answer_view(answer: Answer, row: int, examples: list[str]) -> discord.ui.View:
-    """Show ¶n for each paragraph the answer uses (as its sources list) and 👍/👎; on an abstention, example questions and a 'should have
-    been answered' flag instead."""
+    """Show ¶n for each paragraph the answer uses (as its sources list) and 👍/👎; on an abstention,
+    example questions and a 'should have been answered' flag instead."""
     view = discord.ui.View(timeout=None)
     shown = set()
     for citation in used_citations(answer):

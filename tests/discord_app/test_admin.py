@@ -6,11 +6,9 @@ import signal
 import discord.ext.test as dpytest
 import pytest
 
-from bot.corpus import load_corpus
-from bot.store import build_index
-
 from bot.discord_app.servers import ServerConfigs
 from bot.errors import ForumbotError
+from tests.conftest import build
 from tests.discord_app.conftest import interaction, run_command, run_with_namespace
 
 ADMIN_COMMANDS = ("reindex", "reload", "stats", "config")
@@ -119,8 +117,7 @@ def build_behind_the_bots_back(bot, name: str) -> str:
     on disk, not yet served. (New content, so the version differs even within the same second.)"""
     settings = bot.engine.settings
     (settings.corpus_dir / f"{name}.md").write_text(f"{name}\n\nA paragraph about {name}.", encoding="utf-8")
-    return build_index(load_corpus(settings.corpus_dir), bot.engine.embedder, settings.index_dir, full=True,
-                       sentences_per_passage=settings.chunk_sentences, hnsw_threshold=settings.hnsw_threshold).index_version
+    return build(settings, bot.engine.embedder, full=True).index_version
 
 
 async def test_reload_loads_what_the_cli_built(private_bot):

@@ -1,5 +1,4 @@
 """The shell renders answers itself: calm, escaped, linked when a source is known, within Discord's limits."""
-import dataclasses
 from types import SimpleNamespace
 
 from bot.answer import Answer, Citation, Kind
@@ -7,7 +6,8 @@ from bot.discord_app.embeds import RELATED_HEADING, answer_embed, shorten, stats
 from bot.discord_app.views import answer_view
 from tests.discord_app.conftest import assert_within_discord_limits
 
-NO_LINKS = lambda doc: None  # noqa: E731
+def NO_LINKS(doc):  # a document with no source URL
+    return None
 
 
 def test_shorten_cuts_at_a_word_boundary_with_an_ellipsis():
@@ -43,9 +43,7 @@ def test_question_title_is_short_and_escaped():
 
 def test_related_passages_of_a_near_topic_abstention_are_shown():
     related = (Citation(1, "a", "A", 3, "The forum released a report.", "The forum released a report.", 0.5),)
-    answer = dataclasses.make_dataclass("WithRelated", [("related", tuple, dataclasses.field(default=related))],
-                                        bases=(Answer,), frozen=True)("How long was the report?", "The article doesn't say.", True,
-                                                                      kind=Kind.ABSTAINED)
+    answer = Answer("How long was the report?", "The article doesn't say.", True, kind=Kind.ABSTAINED, related=related)
     embed = answer_embed(answer, NO_LINKS)
     assert embed.fields[0].name == RELATED_HEADING and embed.fields[0].value == "¶3 — \u201cThe forum released a report.\u201d"
 

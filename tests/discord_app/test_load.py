@@ -1,7 +1,7 @@
 """Many users at once through the message handler: every question answered, told to wait (once per
 window), or quiet after that notice, exactly once.
-(The timing of the same run is measured by benchmarks/load.py, never asserted here.)"""
-from benchmarks.load import run_load
+(benchmarks/load.py times the same driver; tests never time anything.)"""
+from tests.discord_app.burst import run_load
 
 
 async def test_every_question_ends_exactly_one_way(bot):

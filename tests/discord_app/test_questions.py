@@ -25,8 +25,9 @@ def test_only_a_mention_is_an_empty_question():
     assert question_from_message(f"<@{BOT}>", BOT) == ""
 
 
-@pytest.mark.parametrize("text", ["@\u200beveryone", "@here\u2060", "<@\u200b&123456789012345678>", "<\u200b@123456789012345678>",
-                                  "<@&<t:1:R>123456789012345678>", "@every<@1234567890123456789>one", "<\ufeff#22222222222222222>"])
+@pytest.mark.parametrize("text", ["@\u200beveryone", "@here\u2060", "<@\u200b&123456789012345678>",
+                                  "<\u200b@123456789012345678>", "<@&<t:1:R>123456789012345678>",
+                                  "@every<@1234567890123456789>one", "<\ufeff#22222222222222222>"])
 def test_invisible_characters_and_nested_markup_cannot_rebuild_a_mention(text):
     question = question_from_message(f"{text} who is Li Bohu?", BOT)
     assert "@everyone" not in question and "@here" not in question and "<@" not in question and "<#" not in question

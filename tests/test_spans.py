@@ -1,0 +1,91 @@
+"""Span selection on its own: which verbatim piece of a paragraph an answer quotes, with no model or index.
+
+The helpers are pure: a paragraph, offsets and question terms in, offsets out."""
+from bot.answering import _clause_window, quoted, select_span, with_neighbour
+from bot.chunking import Passage, sentence_spans
+from bot.retrieval import Hit
+
+PARAGRAPH = ("The forum released two achievements. First, the white paper on industrial platforms, which covers "
+             "forty cases. It was written by the institute. Beijing will build a new platform next year.")
+SHORT, WHITE_PAPER, REFERS_BACK, BEIJING = sentence_spans(PARAGRAPH)
+
+
+def hit(start: int, end: int, score: float) -> Hit:
+    return Hit(Passage("doc", 1, start, end, PARAGRAPH[start:end]), score, score)
+
+
+def no_specificity(text: str) -> float:
+    return 0.0
+
+
+def test_the_paragraph_splits_into_the_sentences_these_tests_name():
+    assert PARAGRAPH[slice(*SHORT)] == "The forum released two achievements."
+    assert PARAGRAPH[slice(*REFERS_BACK)] == "It was written by the institute."
+
+
+def test_a_sentence_that_stands_alone_is_kept_as_it_is():
+    assert with_neighbour(PARAGRAPH, *BEIJING, limit=400) == BEIJING
+
+
+def test_a_short_sentence_takes_the_next_one_that_completes_it():
+    assert with_neighbour(PARAGRAPH, *SHORT, limit=400) == (SHORT[0], WHITE_PAPER[1])
+
+
+def test_a_sentence_that_refers_back_takes_the_previous_one():
+    assert with_neighbour(PARAGRAPH, *REFERS_BACK, limit=400) == (WHITE_PAPER[0], REFERS_BACK[1])
+
+
+def test_a_neighbour_is_not_added_beyond_the_limit():
+    assert with_neighbour(PARAGRAPH, *SHORT, limit=WHITE_PAPER[1] - SHORT[0] - 1) == SHORT
+
+
+def test_offsets_that_are_not_a_sentence_are_left_alone():
+    assert with_neighbour(PARAGRAPH, SHORT[0] + 4, SHORT[1], limit=400) == (SHORT[0] + 4, SHORT[1])
+
+
+def test_the_clause_window_holds_the_question_terms():
+    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, terms={"case"}, limit=60)
+    assert PARAGRAPH[start:end] == "which covers forty cases."
+    assert end - start <= 60
+
+
+def test_the_clause_window_prefers_the_earlier_clause_when_terms_tie():
+    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, terms=set(), limit=60)
+    assert start == WHITE_PAPER[0] and end - start <= 60
+
+
+def test_a_clause_longer_than_the_limit_is_cut_at_a_word():
+    start, end = _clause_window(PARAGRAPH, *BEIJING, terms=set(), limit=20)
+    assert PARAGRAPH[start:end] == "Beijing will build"  # the last whole words within 20 characters
+
+
+def test_select_span_quotes_the_best_passage_and_its_neighbour():
+    hits = [hit(*BEIJING, 0.9), hit(*SHORT, 0.5)]
+    assert select_span(hits, PARAGRAPH, ["beij"], 400, no_specificity) == BEIJING
+
+
+def test_select_span_lets_a_rare_term_outweigh_a_slightly_better_score():
+    hits = [hit(*BEIJING, 0.8), hit(*WHITE_PAPER, 0.7)]
+
+    def rare_white_paper(text: str) -> float:
+        return 1.0 if "white paper" in text else 0.0
+
+    # ... and, being short, it is quoted with the sentence after it.
+    assert select_span(hits, PARAGRAPH, ["white", "paper"], 400, rare_white_paper) == (WHITE_PAPER[0], REFERS_BACK[1])
+
+
+def test_select_span_narrows_a_long_passage_to_the_sentence_inside_it():
+    whole = hit(SHORT[0], BEIJING[1], 0.9)
+    inside = hit(*BEIJING, 0.6)
+    assert select_span([whole, inside], PARAGRAPH, ["beij"], 80, no_specificity) == BEIJING
+
+
+def test_select_span_falls_back_to_clauses_when_no_sentence_fits():
+    start, end = select_span([hit(*WHITE_PAPER, 0.9)], PARAGRAPH, ["case"], 30, no_specificity)
+    assert PARAGRAPH[start:end] == "which covers forty cases."
+
+
+def test_quoted_marks_only_the_ends_that_were_cut():
+    assert quoted(PARAGRAPH, *BEIJING) == PARAGRAPH[slice(*BEIJING)]
+    assert quoted(PARAGRAPH, BEIJING[0], BEIJING[1] - 10) == PARAGRAPH[BEIJING[0]:BEIJING[1] - 10] + "…"
+    assert quoted(PARAGRAPH, WHITE_PAPER[0] + 7, WHITE_PAPER[1]) == "…" + PARAGRAPH[WHITE_PAPER[0] + 7:WHITE_PAPER[1]]
