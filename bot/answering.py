@@ -26,8 +26,8 @@ SECOND_PARAGRAPH = 0.9  # ... and quoted in the answer only when this close and 
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
-SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75
-HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575  # word-vector cosine: below LOW a word is not there, above HIGH it is
+SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
+HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen hundred hundreds thousand
 thousands million millions billion billions half percent several first second third four""".split())
 DATE_WORDS = frozenset("""yesterday today tomorrow morning afternoon evening night year years month week january february
@@ -90,8 +90,8 @@ FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, F
 MEASURE_PATTERNS = {
     "age": re.compile(r"\baged?\s+\d+|\b\d+[- ]years?[- ]old\b|,\s*\d{2},", re.I),
     "money": re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(yuan|dollars?|usd|rmb|euros?|pounds?)\b|\b(free of charge|free)\b", re.I),
-    "duration": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+(years?|months?|weeks?|days?|"
-                           r"hours?|minutes?)\b|\bsince\b", re.I),
+    "duration": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
+                           r"(years?|months?|weeks?|days?|hours?|minutes?)\b|\bsince\b", re.I),
     "percent": re.compile(r"\d\s?%|\bper ?cent\b", re.I),
 }
 
@@ -110,11 +110,14 @@ def holds_focus(question: Question, text: str) -> bool:
 FOCUS_BONUS = 0.5  # a sentence holding the number or date asked for beats one that only shares words
 
 
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )")
+
+
 def _clause_window(text: str, start: int, end: int, weights: dict[str, float], limit: int) -> tuple[int, int]:
     """The run of clauses within [start, end) of at most `limit` characters that holds the most question terms,
     rare ones counting more ("coordinated" says more than a name the article repeats)."""
     terms = set(weights)
-    cuts = [start] + [start + m.end() for m in re.finditer(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )", text[start:end])] + [end]
+    cuts = [start, *(start + m.end() for m in _CLAUSE_CUT.finditer(text[start:end])), end]
     clause_terms = [term_set(text[a:b]) & terms for a, b in zip(cuts, cuts[1:])]  # cuts fall between words
     best, best_score = (start, start), -1.0
     for i in range(len(cuts) - 1):
@@ -423,25 +426,30 @@ class Answerer:
         start, end = self._span(group, question, retrieval)
         return Citation(n, doc.id, doc.title, passage.paragraph, paragraph[start:end], paragraph, round(group[0].score, 4))
 
-    def _not_in_article(self, question: Question, support: Support, related: Citation | None, confidence: float) -> Answer:
+    def _not_in_article(self, question: Question, support: Support, related: Citation | None,
+                        confidence: float) -> Answer:
         """The topic is covered but not the fact asked for: say what is missing, point to what is there."""
-        if question.unknown and related is None:
+        if related is None:  # a name the corpus never mentions, and nothing close to the question either
             return Answer(question.raw, f"The article doesn't mention {_listing(question.unknown)}. {self._can_answer()}",
                           True, (), index_version=self.store.version, kind=Kind.ABSTAINED, top_score=round(confidence, 4))
-        if question.unknown:
-            missing = f"doesn't mention {_listing(question.unknown)}"
-        elif question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
-            missing = f"doesn't say what the {question.ordinal} one is"
-        elif not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
-            kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
-            missing = f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
-        elif not support.focus_found and question.head:
-            missing = f"doesn't say which “{question.head}”"
-        else:
-            missing = f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
-        text = f"The article {missing}. The closest it comes is ¶{related.paragraph}: “{related.quote}”"
+        text = f"The article {self._missing(question, support, related)}. " \
+               f"The closest it comes is ¶{related.paragraph}: “{related.quote}”"
         return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                       top_score=round(confidence, 4), related=(related,))
+
+    @staticmethod
+    def _missing(question: Question, support: Support, related: Citation) -> str:
+        """What the article doesn't say, in the asker's own words."""
+        if question.unknown:
+            return f"doesn't mention {_listing(question.unknown)}"
+        if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
+            return f"doesn't say what the {question.ordinal} one is"
+        if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
+            kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
+            return f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
+        if not support.focus_found and question.head:
+            return f"doesn't say which “{question.head}”"
+        return f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
 
     def _abstain(self, question: Question, confidence: float) -> Answer:
         return replace(self.reply(question.raw, Kind.ABSTAINED), top_score=round(confidence, 4))

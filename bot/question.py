@@ -33,7 +33,8 @@ class Focus(str, Enum):
 
 # General chat shorthand (not any document's words): expanded so the terms match written text.
 SHORTHAND = {
-    "thru": "through", "tryna": "trying to", "gotta": "got to", "wat": "what", "wut": "what", "wht": "what", "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
+    "thru": "through", "tryna": "trying to", "gotta": "got to", "wat": "what", "wut": "what", "wht": "what",
+    "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
     "hows": "how is", "whens": "when is", "isnt": "is not", "doesnt": "does not", "didnt": "did not",
     "r": "are", "u": "you", "ur": "your", "ppl": "people", "yr": "year", "yrs": "years", "govt": "government",
     "gov": "government", "w": "with", "n": "and", "bc": "because", "cuz": "because", "coz": "because",
@@ -51,7 +52,8 @@ literally like kinda sorta nah yeah yep yup bro dude mate friend question silly 
 fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
 """.split())
 _CHATTER_CLAUSE = re.compile(
-    r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|just (trying|wondering|curious|checking)|"
+    r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|"
+    r"just (trying|wondering|curious|checking)|"
     r"genuinely|honestly|quick (one|q|question)|no idea|i (can't|cannot|couldn't) tell|lol|pls|please|idk|"
     r"(i'm|im|i am) (confused|curious|wondering|not sure|new here)|if (that|this) makes sense|"
     r"(sorry )?if (this|that|thats|that's|it's|its) (is )?(a )?(obvious|silly|dumb|stupid))\b", re.I)
@@ -62,7 +64,8 @@ _LEAD_IN = re.compile(
     r"( (here|please|kindly))*( (tell|let) me( know)?| explain( to me)?| list| clarify| confirm| say)|"
     r"i'd (like|love) to know|i'd be (most |very |really )?grateful (for|if)( (someone|anyone|you) (could|would))?|"
     r"does anyone know|do you know|please (tell|let) me( know)?|i'm (curious|wondering)( about)?)\b\s*", re.I)
-_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|\s+but\s+(?=\w)", re.I)
+_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|"
+                      r"\s+but\s+(?=\w)", re.I)
 # Words that say how to answer, not what about: "what does it *say* about", "describe *exactly*".
 DISCOURSE = frozenset("""
 say says said saying mention mentions mentioned mentioning talk talks talked talking describe describes described
@@ -80,8 +83,11 @@ section sections content contents level else
 """.split())
 _AUXILIARY = frozenset("""is are was were be been do does did has have had can could will would should shall may might
 must am it its he she they this that these those there the a an of to in on at for about""".split())
-_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|that|the|to|he|she|they|it)\b|\s*$)", re.I)
-_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
+_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)"
+                   r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|"
+                   r"that|the|to|he|she|they|it)\b|\s*$)", re.I)
+_POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)"
+                        r"(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
 # A question about the document itself rather than its content.
 _ABOUT_DOCUMENT = re.compile(
     r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
@@ -97,12 +103,19 @@ _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
-    (Focus.NUMBER, re.compile(r"\bhow (many|much|old|long|often|far|big|large|tall)\b|\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
-    (Focus.DATE, re.compile(r"^\s*when\b|\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|\bwhat yr\b", re.I)),
-    (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|\b(which|what) (venue|hall|city|country|countries|district|place|location|building|room|province)\b", re.I)),
-    (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|\b(which|what) (person|people|speaker|speakers|official|officials|expert|experts|name)\b", re.I)),
-    (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|\bhow come\b", re.I)),
-    (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|sections|achievements|recommendations|technologies|characteristics)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
+    (Focus.NUMBER, re.compile(r"\bhow (many|much|old|long|often|far|big|large|tall)\b|"
+                              r"\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
+    (Focus.DATE, re.compile(r"^\s*when\b|\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|"
+                            r"\bwhat yr\b", re.I)),
+    (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|"
+                             r"\b(which|what) (venue|hall|city|country|countries|district|place|location|building|room|"
+                             r"province)\b", re.I)),
+    (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|"
+                              r"\b(which|what) (person|people|speaker|speakers|official|officials|expert|experts|name)\b", re.I)),
+    (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|"
+                              r"\bhow come\b", re.I)),
+    (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|"
+                            r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
 ]
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -228,7 +241,8 @@ class Analyser:
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
         return Question(
-            raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=_focus(text), alternatives=_alternatives(text),
+            raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=_focus(text),
+            alternatives=_alternatives(text),
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
@@ -350,11 +364,12 @@ def _head(text: str, focus: Focus) -> str | None:
                 phrase.pop()
             if text[match.end():].lstrip().startswith("to "):  # "what beijing *wants* to do": a verb
                 continue
-            if phrase and not phrase[-1].isdigit() and phrase[-1] not in GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER | NOT_HEADS:
+            if phrase and not phrase[-1].isdigit() and phrase[-1] not in _NOT_A_HEAD:
                 return phrase[-1]
     return None
 
 
+_NOT_A_HEAD = GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER | NOT_HEADS
 ALTERNATIVE_TERMS = 2  # content words on each side of "or" that make up an alternative
 
 
