@@ -79,9 +79,12 @@ class Engine:
         return store.version
 
     def rebuild(self, full: bool = False, on_total: Callable[[int], None] | None = None,
-                on_progress: Callable[[int], None] | None = None) -> BuildReport:
+                on_progress: Callable[[int], None] | None = None,
+                on_calibrate_total: Callable[[int], None] | None = None,
+                on_calibrate_progress: Callable[[], None] | None = None) -> BuildReport:
         """Build from the corpus, fit the abstention thresholds, and swap the result in; questions keep
-        using the old index meanwhile. Without calibration questions the index says it is uncalibrated."""
+        using the old index meanwhile. Without calibration questions the index says it is uncalibrated.
+        The report names the version after calibration, the one answers carry."""
         with self._build_lock:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
             report = build_index(docs, self.embedder, self.settings.index_dir,
@@ -89,8 +92,8 @@ class Engine:
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)
             self.reload()
-            self.calibrate()
-            return report
+            self.calibrate(on_calibrate_total, on_calibrate_progress)
+            return replace(report, index_version=self.version)
 
     def calibrate(self, on_total: Callable[[int], None] | None = None,
                   on_progress: Callable[[], None] | None = None) -> dict | None:

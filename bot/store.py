@@ -1,8 +1,8 @@
 """The on-disk index: FAISS vectors, BM25 data, the passage table and a manifest, swapped in atomically.
 
 Layout of the index root:
-    current -> versions/<index_version>   (a symlink, replaced in one rename)
-    versions/<index_version>/{manifest.json, passages.jsonl, documents.json, vectors.faiss, bm25/}
+    current -> versions/<index_version>-<millis>   (a symlink, replaced in one rename)
+    versions/<index_version>-<millis>/{manifest.json, passages.jsonl, documents.json, vectors.faiss, bm25/}
     .build-<random>/                       (a version being written, renamed into versions/ when complete)
     .build.lock                            (held while writing, so one build writes at a time)
 A build writes a new version folder beside the old one, then swaps the link; readers resolve the link
@@ -54,9 +54,17 @@ class DocumentRecord:
         return cls(doc.id, doc.title, doc.paragraphs, doc.content_hash, doc.meta.get("source", ""))
 
 
+# The calibration values answering reads; the fit's report (counts, rates, AUC) does not change an answer.
+ANSWERING_CALIBRATION = ("threshold", "unsupported", "calibrated")
+
+
 def index_version(manifest: dict) -> str:
-    """A short hash of everything the manifest says about the built index (calibration excluded)."""
-    fields = {k: v for k, v in manifest.items() if k not in ("index_version", "calibration")}
+    """A short hash of what determines answers: the documents' content, the model, chunker, BM25 and
+    the calibration thresholds. Not the build time, so a rebuild that changes nothing keeps the version
+    (and the version in answer footers does not change for no reason)."""
+    fields = {k: v for k, v in manifest.items() if k not in ("index_version", "built_at", "calibration")}
+    calibration = manifest.get("calibration") or {}
+    fields["calibration"] = {k: calibration[k] for k in ANSWERING_CALIBRATION if k in calibration}
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:8]
 
 
@@ -87,11 +95,13 @@ def write_json_atomic(path: Path, data) -> None:
 
 
 def write_calibration(root: Path, calibration: dict) -> None:
-    """Calibration lives in the manifest but outside index_version: refitting it does not change the index."""
+    """Store the thresholds in the current manifest. They change answers, so they are part of
+    index_version: the version is recomputed (the folder keeps the name the build gave it)."""
     version = current_version(root)
     path = version / "manifest.json"
     manifest = read_manifest(root, version)
     manifest["calibration"] = calibration
+    manifest["index_version"] = index_version(manifest)
     try:
         write_json_atomic(path, manifest)
     except OSError as exc:
@@ -281,9 +291,9 @@ def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per
         "counts": {"documents": len(docs), "paragraphs": sum(len(d.paragraphs) for d in docs), "passages": len(passages)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    manifest["index_version"] = index_version(manifest)
     if calibration := _previous_calibration(root, embedder):
         manifest["calibration"] = calibration
+    manifest["index_version"] = index_version(manifest)
 
     _write_version(root, manifest, passages, docs, index, bm25)
     return BuildReport(len(docs), manifest["counts"]["paragraphs"], len(passages), len(fresh),
