@@ -7,6 +7,7 @@ import discord
 
 from bot.answer import Answer, Citation, Kind
 from bot.discord_app.questions import safe
+from bot.questionlog import gap_label
 
 # Discord's limits (the footer's 2048 and the total's 6000 are kept by our own lower caps below).
 TITLE, DESCRIPTION, FIELD_VALUE = 256, 4096, 1024
@@ -116,7 +117,7 @@ def stats_embed(stats) -> discord.Embed:
     embed.add_field(name="Latency p50 / p95", value=f"{stats.latency_p50_ms:.0f} / {stats.latency_p95_ms:.0f} ms")
     embed.add_field(name="Feedback", value=f"👍 {stats.feedback['up']} · 👎 {stats.feedback['down']}")
     for name, rows in (("Top questions", stats.top_questions), ("Gaps: unanswered or voted down", stats.gaps)):
-        text = "\n".join(f"{r['count']}× {safe(shorten(r['question'], 150))}" for r in rows) or "none"
+        text = "\n".join(f"{r['count']}× {safe(gap_label(r, 150))}" for r in rows) or "none"
         embed.add_field(name=name, value=shorten(text, FIELD_VALUE), inline=False)
     if stats.unwritten:
         embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; see its log")
