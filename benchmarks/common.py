@@ -52,10 +52,12 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor())
     memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     import faiss
+    import onnxruntime
     import torch
 
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 2**20, 1), "python": platform.python_version(),
             "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "faiss": faiss.__version__,
+            "onnxruntime": onnxruntime.__version__,
             "os": platform.platform()}
 
 

@@ -314,20 +314,28 @@ class Answerer:
         return Answer(question.raw, f"The article is titled “{doc.title}”. It begins: {paragraph[start:end]} [1]", False,
                       (citation,), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
 
-    def more(self, question: Question, retrieval: Retrieval, shown: set[tuple[str, int, int, int]]) -> Answer:
-        """'Tell me more': the most relevant passage not yet shown, never the previous answer again."""
-        for hit in retrieval.hits:
-            p = hit.passage
-            if any(d == p.doc and n == p.paragraph and s < p.end and p.start < e for d, n, s, e in shown):
-                continue
-            doc = self.store.documents[p.doc]
-            paragraph = doc.paragraphs[p.paragraph - 1]
-            start, end = (p.start, p.end) if p.end - p.start <= self.max_answer_chars else \
-                _clause_window(paragraph, p.start, p.end, set(retrieval.terms), self.max_answer_chars)
-            citation = Citation(1, doc.id, doc.title, p.paragraph, paragraph[start:end], paragraph, round(hit.score, 4))
-            return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
-                          index_version=self.store.version, kind=Kind.ANSWERED, top_score=round(hit.score, 4))
-        return Answer(question.raw, "That is all the article says about it.", True, (),
+    def more(self, question: Question, previous: Answer, retrieval: Retrieval) -> Answer:
+        """'Tell me more': carry on reading where the previous answer stopped (the next sentence, else the next
+        paragraph), as a person would; never the previous answer again."""
+        shown = previous.citations or previous.related
+        if not shown:  # nothing was shown yet: the best passage for the earlier question
+            return self.answer(question, retrieval)
+        last = shown[-1]
+        doc = self.store.documents[last.doc]
+        number, after = last.paragraph, last.text.find(last.quote) + len(last.quote)
+        while number <= len(doc.paragraphs):
+            paragraph = doc.paragraphs[number - 1]
+            following = [(s, e) for s, e in sentence_spans(paragraph) if s >= after]
+            if following:
+                start, end = with_neighbour(paragraph, *following[0], self.max_answer_chars)
+                start = max(start, following[0][0])  # never step back into what was shown
+                if end - start > self.max_answer_chars:
+                    start, end = _clause_window(paragraph, start, end, set(retrieval.terms), self.max_answer_chars)
+                citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 0.0)
+                return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
+                              index_version=self.store.version, kind=Kind.ANSWERED)
+            number, after = number + 1, 0
+        return Answer(question.raw, "That is where the article ends: there is no more to tell.", True, (),
                       index_version=self.store.version, kind=Kind.ABSTAINED)
 
     def _span(self, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[int, int]:

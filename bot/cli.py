@@ -6,6 +6,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +24,13 @@ app.add_typer(index_app, name="index")
 out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+STDIN_BATCH = 256  # questions read from a pipe before answering: fills model batches, still streams long inputs
+
+
+def _chunks(items, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
@@ -51,8 +59,7 @@ def load_engine(settings: Settings | None = None):
     from bot.store import read_manifest
 
     settings = settings or get_settings()
-    with err.status("Loading model…"):
-        engine = Engine(settings)
+    engine = Engine(settings)
     try:
         read_manifest(settings.index_dir)
     except IndexStoreError as exc:
@@ -60,7 +67,8 @@ def load_engine(settings: Settings | None = None):
             raise
         err.print(f"No index at {settings.index_dir}/ yet: building it now.")
         _build(engine)
-    engine.reload()
+    with err.status("Loading model…"):
+        engine.reload()
     return engine
 
 
@@ -144,12 +152,12 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
 
     A stdin line may be a JSON object {"question": "...", "history": ["earlier question", ...]}."""
     engine = load_engine()
-    lines = [question] if question is not None else _stdin_lines()
-    for line in lines:
-        if question is None and not line.strip():
-            continue
-        text, history = _parse_line(line) if question is None else (line, [])
-        answer = engine.ask(text, history)
+    if question is not None:
+        batches = [[(question, [])]]
+    else:  # a pipe is answered in batches, whose questions share model calls; a terminal line by line
+        turns = (_parse_line(line) for line in _stdin_lines() if line.strip())
+        batches = _chunks(turns, 1 if sys.stdin.isatty() else STDIN_BATCH)
+    for answer in (answer for batch in batches for answer in engine.ask_many(batch)):
         if as_json:
             print(answer.to_json(), flush=True)
         else:

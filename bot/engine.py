@@ -10,6 +10,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,11 +18,13 @@ import numpy as np
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
 from bot.corpus import load_corpus
-from bot.embedding import Embedder
+from bot.batching import MAX_BATCH
+from bot.embedding import Embedder, Encoder
+from bot.onnx_encoder import OnnxEncoder, export_folder
 from bot.question import Analyser, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
-from bot.store import BuildReport, IndexStore, build_index, write_calibration
+from bot.store import BuildReport, IndexStore, build_index, read_manifest, write_calibration
 
 MAX_HISTORY = 3  # earlier turns a follow-up may lean on; older ones are rarely what "he" or "it" means
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
@@ -53,7 +56,8 @@ class Loaded:
 class Engine:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
-        self.embedder = embedder or Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
+        self._model, self._keep_model = embedder, embedder is not None  # sentence-transformers: builds, or answers without ONNX
+        self.embedder: Encoder | None = None  # encodes questions: chosen for each index by reload()
         self._loaded: Loaded | None = None
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
@@ -74,9 +78,25 @@ class Engine:
 
     def reload(self) -> str:
         """Load the index on disk and swap it in. On error the current index keeps serving."""
-        store = IndexStore.load(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
-        self._loaded = self._prepare(store)
+        encoder = self._query_encoder(read_manifest(self.settings.index_dir))
+        store = IndexStore.load(self.settings.index_dir, self.settings.model, encoder.dimension)
+        self.embedder, self._loaded = encoder, self._prepare(store)
         return store.version
+
+    def _query_encoder(self, manifest: dict) -> Encoder:
+        """The index's ONNX export when it has one and onnxruntime is installed (no torch), else sentence-transformers."""
+        folder = export_folder(self.settings.index_dir, manifest) if self.settings.onnx else None
+        if folder is None:
+            return self._sentence_transformer()
+        current = self.embedder
+        if isinstance(current, OnnxEncoder) and current.folder == folder and current.quantized == self.settings.onnx_int8:
+            return current  # the same model: loaded once, its query cache kept
+        return OnnxEncoder(folder, self.settings.onnx_int8, self.settings.query_cache_size)
+
+    def _sentence_transformer(self) -> Embedder:
+        if self._model is None:
+            self._model = Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
+        return self._model
 
     def rebuild(self, full: bool = False, on_total: Callable[[int], None] | None = None,
                 on_progress: Callable[[int], None] | None = None,
@@ -87,11 +107,13 @@ class Engine:
         The report names the version after calibration, the one answers carry."""
         with self._build_lock:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
-            report = build_index(docs, self.embedder, self.settings.index_dir,
+            report = build_index(docs, self._sentence_transformer(), self.settings.index_dir,
                                  sentences_per_passage=self.settings.chunk_sentences,
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)
             self.reload()
+            if not self._keep_model and self.embedder is not self._model:
+                self._model = None  # answering from ONNX: PyTorch's copy of the model is not kept
             self.calibrate(on_calibrate_total, on_calibrate_progress)
             return replace(report, index_version=self.version)
 
@@ -150,6 +172,12 @@ class Engine:
             return np.vstack([self._word_vectors[w] for w in ws]) if ws else np.zeros((0, self.embedder.dimension), np.float32)
         return matrix(left) @ matrix(right).T if left and right else np.zeros((len(left), 1), np.float32)
 
+    def ask_many(self, turns: Sequence[tuple[str, Sequence[str]]]) -> list[Answer]:
+        """Answer many (question, history) turns at once, in order: asked from threads, their encodings
+        share model calls."""
+        with ThreadPoolExecutor(min(MAX_BATCH, max(len(turns), 1))) as pool:
+            return list(pool.map(lambda turn: self.ask(*turn), turns))
+
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
         return retrieve(loaded.store, self.embedder.encode_query(text), text, KEYWORD_WEIGHT)
 
@@ -184,7 +212,5 @@ class Engine:
         retrieval = self._retrieve(loaded, query)
         if analysed.wants_more and earlier:
             previous = self._answer(loaded, earlier[-1], earlier[:-1])
-            shown = {(c.doc, c.paragraph, c.text.find(c.quote), c.text.find(c.quote) + len(c.quote))
-                     for c in previous.citations}
-            return loaded.answerer.more(analysed, retrieval, shown)
+            return loaded.answerer.more(analysed, previous, retrieval)
         return loaded.answerer.answer(analysed, retrieval)

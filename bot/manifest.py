@@ -62,6 +62,7 @@ class Manifest(_Strict):
     counts: Counts
     built_at: str
     calibration: Calibration | None = None
+    onnx: str | None = None  # the folder (under index/models) of the model's ONNX export; None: PyTorch answers
 
 
 def validate_manifest(data: object, where: str, hint: str) -> None:

@@ -205,7 +205,7 @@ class Analyser:
             unknown=unknown, language="en",
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
             and not about_document,
-            wants_more=bool(_MORE.search(text)) and len(text.split()) <= MORE_WORDS, about_document=about_document,
+            wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(text, _focus(text)),
             corrections=corrections)
 
@@ -231,6 +231,13 @@ class Analyser:
             if capitalised and lower not in english or mixed or unknown_word:
                 found.append(token)
         return found
+
+    def _wants_more(self, text: str) -> bool:
+        """'tell me more', 'what else did he say': nothing asked beyond more ('what else is it based on' asks)."""
+        if not _MORE.search(text) or len(text.split()) > MORE_WORDS:
+            return False
+        rest = _MORE.sub(" ", text)
+        return not [w for w in words(rest) if w not in STOPWORDS | CHATTER | DISCOURSE]
 
     def _has_own_subject(self, text: str) -> bool:
         """A follow-up that names its own subject ("and what did Yang Xiuling say?") needs no earlier turn."""

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     chunk_sentences: int = 2  # sentences per passage window
     hnsw_threshold: int = 100_000  # passages above which FAISS uses HNSW instead of a flat index
     query_cache_size: int = 512
+    onnx: bool = True  # answer with the index's ONNX export when onnxruntime is installed; PyTorch otherwise
+    onnx_int8: bool = False  # its int8 quantization: faster, but see benchmarks/RESULTS.md for what eval says
 
     # Answering.
     max_citations: int = 3

@@ -30,6 +30,7 @@ from bot.chunking import Passage
 from bot.corpus import Document
 from bot.errors import IndexStoreError
 from bot.manifest import validate_manifest
+from bot.onnx_encoder import MODELS
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "run `forumbot index build`"
@@ -226,6 +227,11 @@ def _prune_versions(root: Path, keep: Path) -> None:
     for old in versions[KEEP_VERSIONS:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
+    used = {json.loads((v / "manifest.json").read_text(encoding="utf-8")).get("onnx")
+            for v in (root / "versions").iterdir() if (v / "manifest.json").exists()}
+    for export in (root / MODELS).glob("[!.]*"):  # exports of a model no kept version uses
+        if export.name not in used:
+            shutil.rmtree(export, ignore_errors=True)
 
 
 def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per_passage: int,
@@ -286,6 +292,7 @@ def build_index(docs: Sequence[Document], embedder, root: Path, *, sentences_per
         "chunker": {"sentences_per_passage": sentences_per_passage, "max_tokens": embedder.max_tokens},
         "bm25": {"k1": BM25_K1, "b": BM25_B},
         "index_type": kind,
+        "onnx": embedder.export_onnx(root / MODELS),  # the query model without torch; None: PyTorch answers
         "documents": {d.id: {"title": d.title, "content_hash": d.content_hash, "paragraphs": len(d.paragraphs),
                              "passages": sum(1 for p in passages if p.doc == d.id)} for d in docs},
         "counts": {"documents": len(docs), "paragraphs": sum(len(d.paragraphs) for d in docs), "passages": len(passages)},

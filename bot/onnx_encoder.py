@@ -1,0 +1,212 @@
+"""The query model as ONNX: exported from the sentence-transformers model when the index is built,
+served with onnxruntime and the `tokenizers` fast tokenizer, so answering never imports torch.
+
+sentence-transformers' own `backend="onnx"` needs optimum-onnx, whose releases pin transformers<4.58
+while sentence-transformers 6 needs transformers 5: no consistent set installs, so the export is
+`torch.onnx.export` of the transformer, and tokenization, pooling and normalisation are redone here
+from what the model's own modules say (checked against sentence-transformers to 1e-5 in the tests).
+
+An export lives in `<index>/models/<model>-<hash>/`, keyed by the model's name and a hash of its
+weights, tokenizer and module settings: a rebuild with the same model reuses it.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import re
+import shutil
+import warnings
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from bot.embedding import Encoder
+
+log = logging.getLogger("forumbot")
+MODELS = "models"  # folder of the index root holding exports
+CONFIG, TOKENIZER, FP32, INT8 = "encoder.json", "tokenizer.json", "model.onnx", "model.int8.onnx"
+MODULES = ("Transformer", "Pooling", "Normalize")  # the module chain the ONNX path reproduces
+POOLING = {"cls", "max", "mean", "mean_sqrt_len_tokens"}
+FIELDS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}  # model input -> tokenizers field
+OPSET = 17  # old enough for any onnxruntime this project allows, new enough for LayerNormalization
+RUN_BATCH = 16  # sequences per onnxruntime call, length-sorted: on CPU larger batches only pad more
+
+
+def onnx_available() -> bool:
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def export_folder(root: Path, manifest: dict) -> Path | None:
+    """The export this index's queries can be encoded with, if it exists and onnxruntime is installed."""
+    key = manifest.get("onnx")
+    folder = Path(root) / MODELS / key if key else None
+    return folder if folder and (folder / CONFIG).exists() and onnx_available() else None
+
+
+def _describe(model, name: str) -> dict | None:
+    """What the ONNX path must reproduce, read from the model's modules; None if it can't be reproduced."""
+    modules = list(model)
+    kinds = tuple(type(m).__name__ for m in modules)
+    tokenizer = model.tokenizer
+    if kinds not in (MODULES, MODULES[:2]) or model.default_prompt_name or not tokenizer.is_fast \
+            or not set(tokenizer.model_input_names) <= FIELDS.keys():
+        return None
+    transformer, pooling = modules[:2]
+    modes = [pooling.pooling_mode] if isinstance(pooling.pooling_mode, str) else list(pooling.pooling_mode)
+    if not set(modes) <= POOLING:
+        return None
+    return {"model": name, "dimension": int(model.get_embedding_dimension()), "max_tokens": int(transformer.max_seq_length),
+            "lowercase": bool(getattr(transformer, "do_lower_case", False)), "pooling": modes,
+            "normalize": kinds == MODULES, "inputs": list(tokenizer.model_input_names),
+            "pad_id": tokenizer.pad_token_id, "pad_token": tokenizer.pad_token}
+
+
+def _tokenizer_json(model) -> str:
+    """The fast tokenizer as tokenizer.json, without the padding and truncation state its last call left."""
+    tokenizer = json.loads(model.tokenizer.backend_tokenizer.to_str())
+    tokenizer["padding"] = tokenizer["truncation"] = None
+    return json.dumps(tokenizer, ensure_ascii=False, sort_keys=True)
+
+
+def _fingerprint(model, config: dict) -> str:
+    """A hash of everything that decides the vectors: module settings, tokenizer, weights."""
+    import torch
+
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    digest.update(_tokenizer_json(model).encode())
+    for key, tensor in model[0].auto_model.state_dict().items():
+        digest.update(key.encode())
+        digest.update(tensor.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def export(model, name: str, cache: Path) -> str | None:
+    """Export `model` (a SentenceTransformer) into `cache` once; return its key, or None if it can't be served as ONNX."""
+    config = _describe(model, name) if onnx_available() else None
+    if config is None:
+        return None
+    key = f"{re.sub(r'[^A-Za-z0-9._-]+', '_', Path(name).name)}-{_fingerprint(model, config)}"
+    if (Path(cache) / key / CONFIG).exists():
+        return key
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    tmp = Path(cache) / f".{key}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        _export_onnx(model, config["inputs"], tmp / FP32)
+        _quantize(tmp / FP32, tmp / INT8)
+    except Exception as exc:  # noqa: BLE001 - a model the exporter can't trace is still served, by PyTorch
+        log.warning("cannot export '%s' to ONNX (%s: %s); questions will use PyTorch", name, type(exc).__name__, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    (tmp / TOKENIZER).write_text(_tokenizer_json(model), encoding="utf-8")
+    (tmp / CONFIG).write_text(json.dumps(config, indent=2), encoding="utf-8")  # written last: marks a complete export
+    try:
+        os.rename(tmp, Path(cache) / key)
+    except OSError:  # another build exported the same model meanwhile
+        shutil.rmtree(tmp, ignore_errors=True)
+    return key
+
+
+def _export_onnx(model, inputs: list[str], path: Path) -> None:
+    """The transformer alone, token embeddings out, batch and length dynamic."""
+    import torch
+
+    class TokenEmbeddings(torch.nn.Module):
+        def __init__(self, transformer):
+            super().__init__()
+            self.transformer = transformer  # a submodule, so its weights export as weights
+
+        def forward(self, *tensors):
+            return self.transformer(**dict(zip(inputs, tensors))).last_hidden_state
+
+    sample = model.tokenizer(["a short question", "a somewhat longer sample sentence"], padding=True, return_tensors="pt")
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer notes about Python control flow: the shapes stay dynamic
+        # The TorchScript exporter: one self-contained file, and no onnxscript dependency.
+        torch.onnx.export(TokenEmbeddings(model[0].auto_model).eval(), tuple(sample[n] for n in inputs), str(path), input_names=inputs,
+                          output_names=["token_embeddings"], opset_version=OPSET, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*inputs, "token_embeddings"]})
+
+
+def _quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 weights (activations quantized per call): served only when the setting asks for it."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its advice to pre-process is for static quantization of vision models
+    try:
+        quantize_dynamic(source, target, weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
+
+
+class OnnxEncoder(Encoder):
+    """The exported model with onnxruntime: the same vectors as sentence-transformers, without torch."""
+
+    def __init__(self, folder: Path, quantized: bool = False, cache_size: int = 512):
+        super().__init__(cache_size)
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.folder, self.quantized = Path(folder), quantized
+        self.config = json.loads((self.folder / CONFIG).read_text(encoding="utf-8"))
+        self.name, self.dimension, self.max_tokens = self.config["model"], self.config["dimension"], self.config["max_tokens"]
+        self._tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER))
+        self._tokenizer.enable_truncation(self.max_tokens)
+        self._tokenizer.enable_padding(pad_id=self.config["pad_id"], pad_token=self.config["pad_token"])
+        options = onnxruntime.SessionOptions()
+        # Idle threads sleep instead of spinning: on 2 shared cores the Python threads that answer need them.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = onnxruntime.InferenceSession(str(self.folder / (INT8 if quantized else FP32)), options,
+                                                     providers=["CPUExecutionProvider"])
+
+    def export_onnx(self, cache: Path) -> str:
+        """This export, copied into another index's cache if it isn't there yet."""
+        if not (Path(cache) / self.folder.name / CONFIG).exists():
+            shutil.copytree(self.folder, Path(cache) / self.folder.name, dirs_exist_ok=True)
+        return self.folder.name
+
+    @cached_property
+    def _counting_tokenizer(self):
+        """An untruncated copy, made only when this encoder builds an index, never to answer."""
+        from tokenizers import Tokenizer
+
+        return Tokenizer.from_file(str(self.folder / TOKENIZER))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._counting_tokenizer.encode(text).ids)
+
+    def encode(self, texts) -> np.ndarray:
+        texts = [t.strip().lower() if self.config["lowercase"] else t.strip() for t in texts]  # as sentence-transformers does
+        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths share a run: less padding
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), RUN_BATCH):
+            run = order[start:start + RUN_BATCH]
+            vectors[run] = self._embed([texts[i] for i in run])
+        return vectors
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        feed = {name: np.array([getattr(e, FIELDS[name]) for e in encodings], dtype=np.int64) for name in self.config["inputs"]}
+        tokens = self._session.run(None, feed)[0]
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)[:, :, None]
+        pooled = np.concatenate([_pool(mode, tokens, mask) for mode in self.config["pooling"]], axis=1)
+        if self.config["normalize"]:
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled
+
+
+def _pool(mode: str, tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' Pooling modes over right-padded token embeddings."""
+    if mode == "cls":
+        return tokens[:, 0]
+    if mode == "max":
+        return np.where(mask > 0, tokens, -np.inf).max(axis=1)
+    counts = np.maximum(mask.sum(axis=1), 1e-9)
+    return (tokens * mask).sum(axis=1) / (counts if mode == "mean" else np.sqrt(counts))

@@ -1,0 +1,141 @@
+"""The ONNX query path: the same vectors and answers as sentence-transformers, without torch at answer time."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from bot.batching import MAX_BATCH, Batcher
+from bot.corpus import load_corpus
+from bot.engine import Engine
+from bot.onnx_encoder import OnnxEncoder, export
+from bot.store import build_index
+from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL
+
+EDGE_CASES = ["", "   padded with spaces   ", "Li Bohu " * 300, "李伯虎院士说了什么？", "ÉCOLE, café & naïve façade!"]
+
+
+def eval_questions() -> list[str]:
+    files = [*SHARED_EVAL.glob("dev*.jsonl"), *QUESTIONS.glob("*.jsonl")]
+    rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return list(dict.fromkeys(turn["question"] for row in rows for turn in row.get("turns", [row])))
+
+
+def comparable(answer) -> dict:
+    data = json.loads(answer.to_json())
+    data.pop("latency_ms")
+    return data
+
+
+def test_the_engine_answers_with_onnx_when_the_index_has_an_export(engine):
+    assert isinstance(engine.embedder, OnnxEncoder) and not engine.embedder.quantized
+
+
+def test_onnx_vectors_match_sentence_transformers(engine, embedder):
+    passages = [p.text for p in engine.store.passages]
+    texts = eval_questions() + passages + EDGE_CASES
+    assert np.abs(engine.embedder.encode(texts) - embedder.encode(texts)).max() < 1e-5
+    for text in texts[:40] + EDGE_CASES:  # one at a time, as a quiet question is encoded
+        assert np.abs(engine.embedder.encode([text])[0] - embedder.encode([text])[0]).max() < 1e-5
+    assert [engine.embedder.count_tokens(t) for t in passages] == [embedder.count_tokens(t) for t in passages]
+
+
+def test_an_index_built_with_one_path_answers_identically_with_the_other(engine, settings_for):
+    questions = eval_questions()
+    by_pytorch = Engine(engine.settings.model_copy(update={"onnx": False}), engine._model)
+    by_pytorch.reload()
+    assert by_pytorch.embedder is engine._model
+    assert [comparable(a) for a in engine.ask_many([(q, []) for q in questions])] == [comparable(by_pytorch.ask(q)) for q in questions]
+
+    # Built by the ONNX encoder, answered by PyTorch (same calibration, so abstentions compare too).
+    settings = settings_for("built-by-onnx")
+    build_index(load_corpus(settings.corpus_dir), engine.embedder, settings.index_dir, sentences_per_passage=settings.chunk_sentences,
+                hnsw_threshold=settings.hnsw_threshold)
+    built_by_onnx = Engine(settings.model_copy(update={"onnx": False}), engine._model)
+    built_by_onnx.save_calibration(engine.store.manifest["calibration"])
+    assert [comparable(built_by_onnx.ask(q)) | {"index_version": None} for q in questions] == \
+        [comparable(by_pytorch.ask(q)) | {"index_version": None} for q in questions]
+
+
+def test_ask_many_answers_each_question_once_in_order_as_ask_does(engine):
+    questions = eval_questions()
+    questions = questions + questions[:10] + ["", "hello", "Who is Li Bohu?"]
+    engine.embedder._cache.clear()
+    batch = engine.ask_many([(q, []) for q in questions])
+    assert [a.question for a in batch] == [engine.ask(q).question for q in questions]
+    assert [comparable(a) for a in batch] == [comparable(engine.ask(q)) for q in questions]
+
+
+def test_int8_is_a_setting(engine):
+    int8 = Engine(engine.settings.model_copy(update={"onnx_int8": True}), engine._model)
+    assert int8.ask("Who is Li Bohu?").citations[0].paragraph == 2
+    assert int8.embedder.quantized and int8.embedder.folder == engine.embedder.folder
+
+
+def test_a_model_with_modules_onnx_cannot_reproduce_stays_on_pytorch(embedder, tmp_path):
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import Dense
+
+    with_dense = SentenceTransformer(modules=[embedder.model[0], embedder.model[1], Dense(384, 64)], device="cpu")
+    assert export(with_dense, "with-dense", tmp_path) is None
+
+
+def test_answering_never_imports_torch(engine):
+    """`forumbot ask`, and the bot as `forumbot run` starts it, with the ONNX export present."""
+    code = ("import sys\nfrom bot import create_bot\nfrom bot.cli import load_engine\n"
+            "engine = load_engine()\ncreate_bot(engine=engine)\nassert engine.ask('Who is Li Bohu?').citations\n"
+            "sys.argv = ['forumbot', 'ask', '--json', 'What did Yang Xiuling say about Beijing?']\n"
+            "from bot.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print({m: m in sys.modules for m in ('torch', 'sentence_transformers', 'transformers')})")
+    env = {**os.environ, "FORUMBOT_INDEX_DIR": str(engine.settings.index_dir), "FORUMBOT_CORPUS_DIR": str(engine.settings.corpus_dir),
+           "FORUMBOT_DATA_DIR": str(engine.settings.data_dir)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    answer, imported = done.stdout.strip().splitlines()[-2:]
+    assert json.loads(answer)["citations"]
+    assert imported == str({"torch": False, "sentence_transformers": False, "transformers": False})
+
+
+def test_the_batcher_encodes_concurrent_questions_together_each_exactly_once():
+    calls: list[list[str]] = []
+    first = threading.Event()
+
+    def encode(texts):
+        calls.append(list(texts))
+        if not first.is_set():
+            first.set()
+            time.sleep(0.05)  # the first question holds the model while the others queue up
+        return np.array([[float(t.split()[-1])] for t in texts])
+
+    batcher = Batcher(encode)
+    results: dict[int, float] = {}
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, batcher(f"question {i}")[0])) for i in range(300)]
+    for t in threads:
+        t.start()
+        first.wait()
+    for t in threads:
+        t.join()
+    assert results == {i: float(i) for i in range(300)}
+    encoded = [t for call in calls for t in call]
+    assert sorted(encoded) == sorted(f"question {i}" for i in range(300))  # each once
+    assert 1 < max(len(c) for c in calls) <= MAX_BATCH
+
+
+def test_a_model_error_reaches_each_question_of_its_batch_once_and_the_next_batch_works():
+    fail = threading.Event()
+    fail.set()
+
+    def encode(texts):
+        if fail.is_set():
+            fail.clear()
+            raise RuntimeError("model failure (simulated)")
+        return np.ones((len(texts), 1))
+
+    batcher = Batcher(encode)
+    with pytest.raises(RuntimeError, match="simulated"):
+        batcher("first")
+    assert batcher("second")[0] == 1.0
