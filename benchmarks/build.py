@@ -42,7 +42,7 @@ def main() -> dict:
     synthetic_corpus(work / "corpus")
     settings = get_settings().model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index"})
     engine = Engine(settings)
-    model = engine._sentence_transformer()
+    model = engine.load_model()
     texts = [p.text for doc in load_corpus(settings.corpus_dir) for p in
              chunk_documents([doc], settings.chunk_sentences, model.count_tokens, model.max_tokens)]
     rss_before = current_rss_mb()

@@ -87,13 +87,15 @@ class Engine:
         """The index's ONNX export when it has one and onnxruntime is installed (no torch), else sentence-transformers."""
         folder = export_folder(self.settings.index_dir, manifest) if self.settings.onnx else None
         if folder is None:
-            return self._sentence_transformer()
+            return self.load_model()
         current = self.embedder
         if isinstance(current, OnnxEncoder) and current.folder == folder and current.quantized == self.settings.onnx_int8:
             return current  # the same model: loaded once, its query cache kept
         return OnnxEncoder(folder, self.settings.onnx_int8, self.settings.query_cache_size)
 
-    def _sentence_transformer(self) -> Embedder:
+    def load_model(self) -> Embedder:
+        """The sentence-transformers model, loaded on first need (builds, and answers without ONNX); the
+        CLI calls it first to show a spinner while it loads."""
         if self._model is None:
             self._model = Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
         return self._model
@@ -107,7 +109,7 @@ class Engine:
         The report names the version after calibration, the one answers carry."""
         with self._build_lock:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
-            report = build_index(docs, self._sentence_transformer(), self.settings.index_dir,
+            report = build_index(docs, self.load_model(), self.settings.index_dir,
                                  sentences_per_passage=self.settings.chunk_sentences,
                                  hnsw_threshold=self.settings.hnsw_threshold, full=full,
                                  on_total=on_total, on_progress=on_progress)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import Answer, Kind
+from bot.answer import Answer, Kind, shorten
 from bot.background import BackgroundWriter
 from bot.errors import QuestionLogError
 from bot.settings import Settings
@@ -313,8 +313,7 @@ PLOT_LABEL_CHARS = 60  # a gap's label in the plot; longer questions are cut wit
 
 def gap_label(gap: dict, limit: int = PLOT_LABEL_CHARS) -> str:
     """A gap as one line: its most asked wording, and how many other wordings were merged into it."""
-    text = gap["question"] if len(gap["question"]) <= limit else gap["question"][: limit - 1].rstrip() + "…"
-    return text + (f" (+{len(gap['variants'])} similar)" if gap.get("variants") else "")
+    return shorten(gap["question"], limit) + (f" (+{len(gap['variants'])} similar)" if gap.get("variants") else "")
 
 
 def plot_stats(stats: Stats, path: Path) -> None:

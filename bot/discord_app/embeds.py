@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 
 import discord
 
-from bot.answer import Answer, Citation, Kind
+from bot.answer import RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, Kind, shorten, used_citations
 from bot.discord_app.questions import safe
 from bot.questionlog import gap_label
 
@@ -14,10 +14,8 @@ TITLE, DESCRIPTION, FIELD_VALUE = 256, 4096, 1024
 # Our own, lower caps: a short answer reads better, and the total stays far below 6000.
 QUESTION_TITLE_CHARS = 100  # the question as a short title (escaping may double it: still under 256)
 ANSWER_CHARS, FOOTER_CHARS = 1500, 200
-SOURCE_QUOTE_CHARS = 90  # a source line points at the passage; "Show ¶n" shows all of it
 COLOURS = {Kind.ANSWERED: discord.Colour.blurple(), Kind.ABSTAINED: discord.Colour.light_grey(),
            Kind.HELP: discord.Colour.green(), Kind.LANGUAGE: discord.Colour.light_grey()}
-RELATED_HEADING = "The article does say:"
 ABOUT_TEXT = ("I answer questions about the 2020 Zhongguancun Forum's Industrial Internet Forum, quoting the "
               "paragraphs I use so you can check them. When the article doesn't say, I say so.")
 HOW_TO_ASK = ("Mention me with a question, DM me, use `/ask`, or right-click a message → *Apps* → *Ask forumbot*. "
@@ -26,23 +24,9 @@ HOW_TO_ASK = ("Mention me with a question, DM me, use `/ask`, or right-click a m
 LinkFor = Callable[[str], str | None]  # document id -> its source URL, if its metadata names one
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary and mark the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
-
-
 def web_url(url: str | None) -> str | None:
     """Only an http(s) URL becomes a link; anything else in a metadata header is ignored."""
     return url if url and url.startswith(("https://", "http://")) and " " not in url else None
-
-
-def used_citations(answer: Answer) -> tuple[Citation, ...]:
-    """The citations the answer text refers to by its [n] markers (all of them if it has none)."""
-    used = tuple(c for c in answer.citations if f"[{c.n}]" in answer.answer)
-    return used or answer.citations
 
 
 def source_lines(answer: Answer, link_for: LinkFor) -> str:
