@@ -12,6 +12,7 @@ install: $(STAMP)
 
 # CPU PyTorch first (a local wheel on these machines): otherwise pip pulls several GB of CUDA packages.
 $(STAMP): pyproject.toml
+	@echo "installing forumbot and its dependencies into $(VENV) (1–2 min)…"
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0

@@ -49,7 +49,7 @@ def show(renderable) -> None:
 def show_answer(answer) -> None:
     """Styled and wrapped in a terminal; in a pipe the same text, plain, one line per line."""
     if out.is_terminal:
-        out.print(render(answer))
+        out.print(render(answer), soft_wrap=False)
     else:
         out.print(answer.to_text(), markup=False, soft_wrap=True)
 
@@ -277,9 +277,9 @@ def chat():
 def _chat(engine, settings: Settings, log) -> None:
     if sys.stdin.isatty():
         import readline  # noqa: F401 - input() gains line editing and ↑/↓ history (this session's)
-    show(Text(engine.ask("help").answer))
-    out.print(CHAT_HELP, highlight=False)
-    out.print(_chat_logging(settings) + "\n", style="dim", markup=False)
+    show(Text(engine.ask("help").answer + "\n"))
+    show(Text.from_markup(CHAT_HELP))
+    show(Text(_chat_logging(settings) + "\n", style="dim"))
     history: list[str] = []
     last = None
     _tolerate_undecodable_stdin()
@@ -291,9 +291,10 @@ def _chat(engine, settings: Settings, log) -> None:
             elif question in CHAT_QUIT:
                 return
             elif question == "/help":
-                out.print(CHAT_HELP, highlight=False)
+                show(Text.from_markup(CHAT_HELP + "\n"))
             elif question.startswith("/source"):
                 _show_source(engine, question.removeprefix("/source").strip(), last)
+                out.print()
             elif question:
                 last = engine.ask(question, history)
                 show_answer(last)

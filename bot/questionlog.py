@@ -337,14 +337,14 @@ def plot_stats(stats: Stats, path: Path) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("questions per day (UTC)")
     ax.tick_params(axis="x", rotation=45 if len(days) > 10 else 0, labelsize=8)
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(f"forumbot: last {stats.days} days: {stats.questions} questions, "
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)  # never over a bar
+    fig.suptitle(f"forumbot, last {stats.days} days: {stats.questions} questions, "
                  f"{stats.abstention_rate:.0%} of real questions abstained, votes {stats.feedback['up']} up / {stats.feedback['down']} down",
                  fontsize=10)
     gaps.set_title("Gaps: unanswered or voted down (similar questions merged)", fontsize=10)
     if stats.gaps:
         labels = [gap_label(g) for g in reversed(stats.gaps)]
-        gaps.barh(labels, [g["count"] for g in reversed(stats.gaps)], color="#ED4245")
+        gaps.barh(labels, [g["count"] for g in reversed(stats.gaps)], color="#ED4245", height=0.5)
         gaps.xaxis.set_major_locator(MaxNLocator(integer=True))
         gaps.set_xlabel("times asked")
         gaps.tick_params(axis="y", labelsize=8)
