@@ -11,13 +11,14 @@ EVAL   := ../shared/eval
 install: $(STAMP)
 
 # CPU PyTorch first (a local wheel on these machines): otherwise pip pulls several GB of CUDA packages.
+# Quiet (-qq: errors only) under the one line that says what is happening.
 $(STAMP): pyproject.toml
 	@echo "installing forumbot and its dependencies into $(VENV) (1–2 min)…"
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
-	touch $(STAMP)
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -qq --upgrade pip
+	@$(PY) -m pip install -qq torch==2.13.0
+	@$(PY) -m pip install -qq -e '.[test]'
+	@touch $(STAMP)
 
 # A build also fits the abstention thresholds on benchmarks/questions (never on holdout/).
 $(INDEX): | $(STAMP)
