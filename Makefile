@@ -27,11 +27,12 @@ $(INDEX): | $(STAMP)
 index: $(STAMP)
 	$(BIN)/forumbot index build
 
-# The bot when DISCORD_TOKEN is set (environment or .env), else the local chat.
+# The bot when DISCORD_TOKEN is set (environment or .env), else the local chat. `exec`: the shell must not
+# outlive its child, or Ctrl-C, which the chat handles, would still end in make's "*** Interrupt".
 run: $(STAMP) $(INDEX)
 	@if [ -n "$$DISCORD_TOKEN" ] || grep -qs '^DISCORD_TOKEN=..*' .env; then \
-		$(BIN)/forumbot run; else \
-		echo "DISCORD_TOKEN is not set: starting the local chat instead (see README)."; $(BIN)/forumbot chat; fi
+		exec $(BIN)/forumbot run; else \
+		echo "DISCORD_TOKEN is not set: starting the local chat instead (see README)."; exec $(BIN)/forumbot chat; fi
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -39,8 +39,8 @@ def render(answer: Answer) -> RenderableType:
     parts: list[RenderableType] = [Text(answer.answer)]
     if answer.citations:
         parts += [Text(), _sources(used_citations(answer), answer.answer, numbered=True)]
-    if answer.related:
-        parts += [Text(), Text(RELATED_HEADING, style="bold"), _sources(answer.related, "", numbered=False)]
+    if related := [c for c in answer.related if c.quote not in answer.answer]:  # else it would be said twice
+        parts += [Text(), Text(RELATED_HEADING, style="bold"), _sources(related, "", numbered=False)]
     parts.append(Text(f"{answer.latency_ms:.0f} ms · index {answer.index_version}", style="dim"))
     return Group(*parts)
 
