@@ -429,9 +429,10 @@ def stats(days: Annotated[int, typer.Option(help="How many days back, today incl
 def _show_stats(result) -> None:
     per_day = result.per_day
     asked = result.questions - result.small_talk - result.other_language
-    show(Text(f"Last {result.days} days (UTC): {asked} questions, {result.abstention_rate:.0%} abstained; "
-              f"{result.small_talk} small talk and {result.other_language} in another language counted apart. "
-              f"Latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "
+    apart = [f"{n} {what}" for n, what in ((result.small_talk, "small talk"), (result.other_language, "in another language")) if n]
+    show(Text(f"Last {result.days} days (UTC): {asked} questions, {result.abstention_rate:.0%} abstained"
+              + (f" ({' and '.join(apart)} counted apart)" if apart else "")
+              + f". Latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "
               f"votes 👍 {result.feedback['up']} 👎 {result.feedback['down']}."))
     show(Text.assemble("Per day ", (sparkline([d["questions"] for d in per_day]), "bold cyan"),
                        f"  {per_day[0]['day']} → {per_day[-1]['day']}, most {max(d['questions'] for d in per_day)}"))
