@@ -311,6 +311,7 @@ def open_log(settings: Settings) -> QuestionLog:
 
 
 PLOT_LABEL_CHARS = 60  # a gap's label in the plot; longer questions are cut with an ellipsis
+PLOT_GAP_ROWS = 5  # room for this many gaps (stats' default top), so bars keep one thickness whatever their number
 
 
 def gap_label(gap: dict, limit: int = PLOT_LABEL_CHARS) -> str:
@@ -345,8 +346,8 @@ def plot_stats(stats: Stats, path: Path) -> None:
                  fontsize=10)
     gaps.set_title("Gaps: unanswered or voted down (similar questions merged)", fontsize=10)
     if stats.gaps:
-        labels = [gap_label(g) for g in reversed(stats.gaps)]
-        gaps.barh(labels, [g["count"] for g in reversed(stats.gaps)], color="#ED4245", height=0.5)
+        gaps.barh([gap_label(g) for g in stats.gaps], [g["count"] for g in stats.gaps], color="#ED4245", height=0.6)
+        gaps.set_ylim(max(len(stats.gaps), PLOT_GAP_ROWS) - 0.5, -0.5)  # the most asked on top; one gap is not one wall of red
         gaps.xaxis.set_major_locator(MaxNLocator(integer=True))
         gaps.set_xlabel("times asked")
         gaps.tick_params(axis="y", labelsize=8)
