@@ -456,7 +456,8 @@ def main() -> None:
     try:
         app()
     except ForumbotError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        # One line; in a terminal wrapped at word boundaries rather than cut mid-word at its edge.
+        err.print(Text.assemble(("error:", "red"), f" {exc}"), soft_wrap=not err.is_terminal)
         raise SystemExit(1) from None
 
 
