@@ -14,13 +14,15 @@ install: $(STAMP)
 
 # CPU PyTorch first (a local wheel on these machines): otherwise pip pulls several GB of CUDA packages.
 # Then every other dependency at the exact version in the lock file, then the package itself (no resolving).
+# Quiet (-qq: errors only) under the one line that says what is happening.
 $(STAMP): pyproject.toml $(LOCK)
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==$(TORCH)
-	$(PY) -m pip install -q -r $(LOCK)
-	$(PY) -m pip install -q --no-deps -e .
-	touch $(STAMP)
+	@echo "installing forumbot and its dependencies into $(VENV) (1–2 min)…"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -qq --upgrade pip
+	@$(PY) -m pip install -qq torch==$(TORCH)
+	@$(PY) -m pip install -qq -r $(LOCK)
+	@$(PY) -m pip install -qq --no-deps -e .
+	@touch $(STAMP)
 
 # Re-resolve the lock file from pyproject.toml (test, lint and plot extras included). torch stays out:
 # it is installed above, from the CPU wheel, and the lock must never name a CUDA build or nvidia-* package.
@@ -39,11 +41,12 @@ lint: $(STAMP)
 index $(INDEX): | $(STAMP)
 	$(BIN)/forumbot index build
 
-# The bot when DISCORD_TOKEN is set (environment or .env), else the local chat.
+# The bot when DISCORD_TOKEN is set (environment or .env), else the local chat. `exec`: the shell must not
+# outlive its child, or Ctrl-C, which the chat handles, would still end in make's "*** Interrupt".
 run: $(STAMP) $(INDEX)
 	@if [ -n "$$DISCORD_TOKEN" ] || grep -qs '^DISCORD_TOKEN=..*' .env; then \
-		$(BIN)/forumbot run; else \
-		echo "DISCORD_TOKEN is not set: starting the local chat instead (see README)."; $(BIN)/forumbot chat; fi
+		exec $(BIN)/forumbot run; else \
+		echo "DISCORD_TOKEN is not set: starting the local chat instead (see README)."; exec $(BIN)/forumbot chat; fi
 
 test: $(STAMP)
 	$(BIN)/pytest -q

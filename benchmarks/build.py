@@ -39,8 +39,8 @@ def main() -> dict:
     (work / "corpus").mkdir()
     synthetic_corpus(work / "corpus")
     settings = get_settings().model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index"})
-    model = Embedder(settings.model, settings.device)
-    engine = Engine(settings, model)
+    engine = Engine(settings)
+    model = engine.load_model()
     texts = [p.text for doc in load_corpus(settings.corpus_dir) for p in
              chunk_documents([doc], settings.chunk_sentences, model.count_tokens, model.max_tokens)]
     rss_before = current_rss_mb()

@@ -1,13 +1,26 @@
 """The Answer value: what the engine returns, and what every front end renders.
 
-The JSON form is the contract in the README (`forumbot ask --json`); the terminal rendering is a
-method here. The Discord shell renders its own embeds (bot/discord_app/embeds.py): the core knows no Discord.
+The JSON form is the contract in the README (`forumbot ask --json`); the terminal renders it with
+bot/terminal.py, the Discord shell as embeds (bot/discord_app/embeds.py): the core knows no Discord.
+What both show the same way (shortened quotes, the sources an answer uses) is here.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+
+
+SOURCE_QUOTE_CHARS = 90  # a source line points at the passage; the whole paragraph is one command away
+RELATED_HEADING = "The article does say:"  # above what an abstention points to instead
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
 
 
 class Kind(str, Enum):
@@ -59,13 +72,13 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     def to_text(self) -> str:
-        """Plain terminal rendering: the answer, then one line per numbered citation."""
-        lines = [self.answer]
-        if self.citations:
-            lines.append("")
-            lines += [f"[{c.n}] {c.title} ¶{c.paragraph}: \"{c.quote}\"" for c in self.citations]
-        if self.related:
-            lines.append("")
-            lines += [f"see ¶{c.paragraph} of {c.title}" for c in self.related]
-        lines.append(f"({self.latency_ms:.0f} ms, index {self.index_version})")
-        return "\n".join(lines)
+        """The terminal rendering without styles (bot/terminal.py), for pipes and logs."""
+        from bot.terminal import plain
+
+        return plain(self)
+
+
+def used_citations(answer: Answer) -> tuple[Citation, ...]:
+    """The citations the answer text refers to by its [n] markers (all of them if it has none)."""
+    used = tuple(c for c in answer.citations if f"[{c.n}]" in answer.answer)
+    return used or answer.citations

@@ -52,9 +52,17 @@ class BuildReport:
     index_type: str
 
 
+# The calibration values answering reads; the fit's report (counts, rates, AUC) does not change an answer.
+ANSWERING_CALIBRATION = ("threshold", "unsupported", "calibrated")
+
+
 def index_version(manifest: dict) -> str:
-    """A short hash of everything the manifest says about the built index (calibration excluded)."""
-    fields = {k: v for k, v in manifest.items() if k not in ("index_version", "calibration")}
+    """A short hash of what determines answers: the documents' content, the model, chunker, BM25 and
+    the calibration thresholds. Not the build time, so a rebuild that changes nothing keeps the version
+    (and the version in answer footers does not change for no reason)."""
+    fields = {k: v for k, v in manifest.items() if k not in ("index_version", "built_at", "calibration")}
+    calibration = manifest.get("calibration") or {}
+    fields["calibration"] = {k: calibration[k] for k in ANSWERING_CALIBRATION if k in calibration}
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:8]
 
 
@@ -66,10 +74,12 @@ def write_manifest(path: Path, manifest: dict) -> None:
 
 
 def write_calibration(root: Path, calibration: dict) -> None:
-    """Calibration lives in the manifest but outside index_version: refitting it does not change the index."""
+    """Store the thresholds in the current manifest. They change answers, so they are part of
+    index_version: the version is recomputed (the folder keeps the name the build gave it)."""
     version = current_version(root)
     manifest = read_manifest(root, version)
     manifest["calibration"] = calibration
+    manifest["index_version"] = index_version(manifest)
     try:
         write_manifest(version / "manifest.json", manifest)
     except OSError as exc:
@@ -185,9 +195,9 @@ class IndexBuilder:
                        "passages": len(passages)},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        manifest["index_version"] = index_version(manifest)
         if calibration := self._previous_calibration():
             manifest["calibration"] = calibration
+        manifest["index_version"] = index_version(manifest)
         return manifest
 
     def _previous_calibration(self) -> dict | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,15 +14,17 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bot.errors import ConfigError, ForumbotError, IndexStoreError
 from bot.settings import Settings, get_settings
+from bot.terminal import paragraph, render, sparkline
 
 app = typer.Typer(help="Answers questions about the 2020 Zhongguancun Forum article, with citations.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
-out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors
+out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors in a pipe
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STDIN_BATCH = 256  # questions read from a pipe before answering: fills model batches, still streams long inputs
@@ -38,15 +41,64 @@ def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings
     return get_settings().model_copy(update=updates)
 
 
-def _build(engine, full: bool = False):
-    """Rebuild with a progress bar (with ETA) and print the summary."""
+def show(renderable) -> None:
+    """Print to stdout, wrapped at word boundaries in a terminal and never in a pipe (a quote stays one line)."""
+    out.print(renderable, soft_wrap=not out.is_terminal)
+
+
+def show_answer(answer) -> None:
+    """Styled and wrapped in a terminal; in a pipe the same text, plain, one line per line."""
+    if out.is_terminal:
+        out.print(render(answer), soft_wrap=False)
+    else:
+        out.print(answer.to_text(), markup=False, soft_wrap=True)
+
+
+def _quiet_model_loader() -> None:
+    """transformers draws its own "Loading weights 0/103" bar on every model load, which looks like a
+    download; our spinner and bars say what is happening. Read once, when transformers is imported."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _progress():
+    """Bars on stderr with counts, elapsed time and ETA; a bar appears only once its step has work (`_bar`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("[bold]Embedding passages"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False) as bar:
-        task = bar.add_task("embed", total=None)
-        report = engine.rebuild(full=full, on_total=lambda n: bar.update(task, total=n),
-                                on_progress=lambda n: bar.advance(task, n))
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err)
+
+
+def _bar(progress, label: str) -> tuple[Callable[[int], None], Callable[..., None]]:
+    """(on_total, on_progress) for one step: no bar at all for zero work, so never a "0/0" or "0/?"."""
+    task = None
+
+    def total(count: int) -> None:
+        nonlocal task
+        if count:
+            task = progress.add_task(label, total=count)
+
+    def advance(count: int = 1) -> None:
+        if task is not None:
+            progress.advance(task, count)
+
+    return total, advance
+
+
+def _check_corpus(settings: Settings) -> None:
+    """Before the model loads, so a wrong --corpus costs no wait."""
+    from bot.corpus import check_corpus_folder
+
+    check_corpus_folder(settings.corpus_dir)
+
+
+def _build(engine, full: bool = False):
+    """Rebuild (embedding, then calibrating, each with its bar when it has work) and print the summary."""
+    with _progress() as progress:
+        embed_total, embedded = _bar(progress, "Embedding passages")
+        calibrate_total, calibrated = _bar(progress, "Calibrating")
+        report = engine.rebuild(full=full, on_total=embed_total, on_progress=embedded,
+                                on_calibrate_total=calibrate_total, on_calibrate_progress=calibrated)
     err.print(f"Built index {report.index_version} ({report.index_type}): {report.documents} documents, "
               f"{report.paragraphs} paragraphs, {report.passages} passages ({report.embedded} embedded, "
               f"{report.passages - report.embedded} reused) in {report.seconds:.1f} s")
@@ -65,7 +117,10 @@ def load_engine(settings: Settings | None = None):
     except IndexStoreError as exc:
         if "no index" not in str(exc):
             raise
+        _check_corpus(settings)
         err.print(f"No index at {settings.index_dir}/ yet: building it now.")
+        with err.status("Loading model…"):
+            engine.load_model()
         _build(engine)
     with err.status("Loading model…"):
         engine.reload()
@@ -76,11 +131,16 @@ def load_engine(settings: Settings | None = None):
 def index_build(corpus: Annotated[Optional[Path], typer.Option(help="Folder of .txt/.md documents.")] = None,
                 out: Annotated[Optional[Path], typer.Option(help="Index folder to write.")] = None,
                 full: Annotated[bool, typer.Option(help="Re-embed every document, not just changed ones.")] = False):
-    """Chunk and embed the corpus, then swap the new index in atomically."""
+    """Chunk and embed the corpus, fit the abstention thresholds, then swap the new index in atomically."""
     from bot.engine import Engine
 
+    settings = _settings(corpus, out)
+    _check_corpus(settings)
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        raise ConfigError(f"{settings.index_dir}: is a file, not a folder; pass --out a folder for the index")
+    engine = Engine(settings)
     with err.status("Loading model…"):
-        engine = Engine(_settings(corpus, out))
+        engine.load_model()
     _build(engine, full)
 
 
@@ -145,12 +205,18 @@ def _stdin_lines() -> Iterator[str]:
             err.print(f"stdin line {number} is not valid {sys.stdin.encoding} text; skipped")
 
 
+ASK_USAGE = ('no question given: pass one (forumbot ask "Who is Li Bohu?"), or pipe questions, one per line '
+             "(forumbot ask < questions.txt)")
+
+
 @app.command()
 def ask(question: Annotated[Optional[str], typer.Argument(help="The question; omit to read one per line from stdin.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False):
     """Answer a question with numbered citations (or each line of stdin, loading the model once).
 
     A stdin line may be a JSON object {"question": "...", "history": ["earlier question", ...]}."""
+    if question is None and sys.stdin.isatty():  # else it would wait, silently, for typed lines
+        raise ConfigError(ASK_USAGE)
     engine = load_engine()
     if question is not None:
         batches = [[(question, [])]]
@@ -160,37 +226,85 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
     for answer in (answer for batch in batches for answer in engine.ask_many(batch)):
         if as_json:
             print(answer.to_json(), flush=True)
-        else:
-            out.print(answer.to_text(), markup=False)
-            if question is None:
-                out.print()
+            continue
+        if question is None:  # in a batch, the question heads its answer, so each can be matched to its input
+            show(Text(f"Q: {answer.question}", style="bold"))
+        show_answer(answer)
+        if question is None:
+            out.print()
 
 
 CHAT_HISTORY = 3  # earlier questions the chat passes on, as the bot does in a thread
+CHAT_HELP = """[bold]Ask anything about the article.[/bold] Follow-ups ("who is he?", "tell me more") use your earlier questions.
+  [cyan]/source N[/cyan]   the whole paragraph ¶N (a number from the sources under an answer)
+  [cyan]/help[/cyan]       this help
+  [cyan]Ctrl-D[/cyan] or [cyan]Ctrl-C[/cyan] (or /quit) to leave; ↑ and ↓ recall earlier questions."""
+CHAT_QUIT = ("/quit", "/exit")
+
+
+def _chat_logging(settings: Settings) -> str:
+    return ("Chat questions are logged (FORUMBOT_LOG_CHAT=true), for `forumbot stats`." if settings.log_chat
+            else "Chat questions are not logged (set FORUMBOT_LOG_CHAT=true to include them in `forumbot stats`).")
+
+
+def _show_source(engine, argument: str, last) -> None:
+    """`/source N [document]`: paragraph N of the document the last answer cited (else the first one)."""
+    number, _, doc_id = argument.partition(" ")
+    documents = engine.store.documents
+    cited = (last.citations or last.related) if last else ()
+    doc = documents.get(doc_id.strip()) or (documents[cited[0].doc] if cited else next(iter(documents.values())))
+    if not number.isdigit() or not 1 <= int(number) <= len(doc.paragraphs):
+        err.print(f"Usage: /source N, with N from 1 to {len(doc.paragraphs)} (the paragraphs of {doc.title!r}).",
+                  markup=False)
+        return
+    show(paragraph(doc.title, int(number), doc.paragraphs[int(number) - 1]))
 
 
 @app.command()
 def chat():
     """Ask questions interactively in the terminal, answered as the bot would, follow-ups included."""
-    engine = load_engine()
-    out.print(engine.ask("help").answer, markup=False)
-    out.print("Type a question (follow-ups like \"tell me more\" use the earlier ones), or an empty line to quit.\n", style="dim")
+    from bot.questionlog import open_log
+
+    settings = get_settings()
+    log = open_log(settings) if settings.log_chat else None  # a log that cannot be used fails before the model loads
+    try:
+        _chat(load_engine(settings), settings, log)
+    finally:
+        if log:
+            log.close()
+
+
+def _chat(engine, settings: Settings, log) -> None:
+    if sys.stdin.isatty():
+        import readline  # noqa: F401 - input() gains line editing and ↑/↓ history (this session's)
+    show(Text(engine.ask("help").answer + "\n"))
+    show(Text.from_markup(CHAT_HELP))
+    show(Text(_chat_logging(settings) + "\n", style="dim"))
     history: list[str] = []
+    last = None
     _tolerate_undecodable_stdin()
-    while True:
-        try:
-            question = input("you> ")
-        except (EOFError, KeyboardInterrupt):
-            break
-        if not _decodable(question):
-            err.print(f"That line is not valid {sys.stdin.encoding} text; please type it again.")
-            continue
-        if not question.strip():
-            break
-        answer = engine.ask(question, history)
-        out.print(answer.to_text() + "\n", markup=False)
-        if answer.kind.value in ("answered", "abstained"):
-            history = [*history, question][-CHAT_HISTORY:]
+    try:
+        while True:
+            question = input("you> ").strip()
+            if not _decodable(question):
+                err.print(f"That line is not valid {sys.stdin.encoding} text; please type it again.")
+            elif question in CHAT_QUIT:
+                return
+            elif question == "/help":
+                show(Text.from_markup(CHAT_HELP + "\n"))
+            elif question.startswith("/source"):
+                _show_source(engine, question.removeprefix("/source").strip(), last)
+                out.print()
+            elif question:
+                last = engine.ask(question, history)
+                show_answer(last)
+                out.print()
+                if log:
+                    log.record(last, os.getuid())
+                if last.kind.value in ("answered", "abstained"):
+                    history = [*history, question][-CHAT_HISTORY:]
+    except (EOFError, KeyboardInterrupt):
+        out.print()  # the shell's prompt starts on a line of its own
 
 
 @app.command()
@@ -215,16 +329,15 @@ def eval_command(questions: Annotated[list[Path], typer.Argument(help="JSONL fil
                  out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="JSONL of questions to abstain on.")] = [],
                  as_json: Annotated[bool, typer.Option("--json")] = False):
     """Measure hit@1/3, MRR, answer accuracy, abstention, follow-up turns, per cause, verbatim quotes, latency."""
-    from rich.progress import Progress
-
     from bot.evaluation import evaluate, load_questions
 
     rows = [row for path in questions for row in load_questions(path)]  # checked before the model loads
     outside = [row for path in out_of_scope for row in load_questions(path)]
     engine = load_engine()
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Asking", total=sum(len(r.get("turns", [r])) for r in rows) + len(outside))
-        report, records = evaluate(engine, rows, outside, on_progress=lambda: bar.advance(task))
+    with _progress() as progress:
+        total, asked = _bar(progress, "Asking")
+        total(sum(len(r.get("turns", [r])) for r in rows) + len(outside))
+        report, records = evaluate(engine, rows, outside, on_progress=asked)
     if as_json:
         print(json.dumps(report.to_dict()))
         return
@@ -243,32 +356,58 @@ def eval_command(questions: Annotated[list[Path], typer.Argument(help="JSONL fil
 @app.command()
 def calibrate():
     """Refit the abstention thresholds on the labelled questions in FORUMBOT_CALIBRATION_DIR (index build does this too)."""
-    from rich.progress import Progress
+    from bot.evaluation import calibration_files
 
-    engine = load_engine()
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Calibrating", total=None)
-        calibration = engine.calibrate(on_total=lambda n: bar.update(task, total=n), on_progress=lambda: bar.advance(task))
-    if calibration is None:
-        raise ForumbotError(f"no labelled questions in {engine.settings.calibration_dir}/ "
+    settings = get_settings()
+    if not all(calibration_files(settings.calibration_dir)):  # checked before the model loads
+        raise ForumbotError(f"no labelled questions in {settings.calibration_dir}/ "
                             "(in_scope.jsonl and off_topic.jsonl); the index stays uncalibrated")
+    engine = load_engine(settings)
+    with _progress() as progress:
+        calibration = engine.calibrate(*_bar(progress, "Calibrating"))
     out.print(f"Calibrated index {engine.version}: " + ", ".join(f"{k}={v}" for k, v in calibration.items()), markup=False)
 
 
+def _lazy_encoder(settings: Settings):
+    """The sentence model's encode, loaded on the first call only: stats loads it just when there are gaps to group."""
+    model = None
+
+    def encode(texts):
+        nonlocal model
+        if model is None:
+            from bot.embedding import Embedder
+
+            with err.status("Loading the model to group similar gaps…"):
+                model = Embedder(settings.model, settings.device)
+        return model.encode(texts)
+
+    return encode
+
+
+def _empty_log_note(settings: Settings, days: int) -> str:
+    chat = ("chat questions too (FORUMBOT_LOG_CHAT=true)" if settings.log_chat
+            else "not chat questions unless FORUMBOT_LOG_CHAT=true")
+    return (f"No questions logged in the last {days} days in {settings.data_dir / 'questions.sqlite3'}. "
+            f"Questions asked on Discord are logged, {chat}. To get data, run the bot (`forumbot run`, "
+            "or `make run` with DISCORD_TOKEN set), or set FORUMBOT_LOG_CHAT=true and ask in `forumbot chat`.")
+
+
 @app.command()
-def stats(days: Annotated[int, typer.Option(help="How many days back.")] = 7,
+def stats(days: Annotated[int, typer.Option(help="How many days back, today included (UTC days).")] = 7,
           as_json: Annotated[bool, typer.Option("--json")] = False,
-          plot: Annotated[Optional[Path], typer.Option(help="Also draw questions per day and abstention rate to this PNG.")] = None):
-    """Questions per day, abstention rate, latency, top questions and gaps from the question log."""
+          plot: Annotated[Optional[Path], typer.Option(help="Also draw questions per day and the gaps to this PNG.")] = None):
+    """Questions per day, abstention rate, latency, top questions and gaps (similar ones merged) from the question log."""
     from bot.questionlog import open_log, plot_stats
 
     if days < 1:
         raise ConfigError(f"--days must be 1 or more (got {days})")
+    if plot and not plot.parent.is_dir():
+        raise ConfigError(f"cannot write the plot to {plot} (No such file or directory); pass --plot a file in an existing folder")
     settings = get_settings()
     log = open_log(settings)
     try:
         log.prune(settings.log_retention_days)  # a failure is one logged line; the stats are still shown
-        result = log.stats(days)
+        result = log.stats(days, encode=_lazy_encoder(settings))
     finally:
         log.close()
     if plot:
@@ -279,26 +418,46 @@ def stats(days: Annotated[int, typer.Option(help="How many days back.")] = 7,
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    out.print(f"Last {days} days: {result.questions} questions, {result.abstention_rate:.0%} abstained, "
-              f"latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "
-              f"feedback 👍 {result.feedback['up']} 👎 {result.feedback['down']}")
-    for title, rows, columns in (("Per day", result.per_day, ("day", "questions", "abstained")),
-                                 ("Top questions", result.top_questions, ("count", "question")),
-                                 ("Gaps: unanswered or voted down", result.gaps, ("count", "question"))):
-        table = Table(*columns, title=title)
-        for row in rows:
-            table.add_row(*(str(row[c]) for c in columns))
-        out.print(table)
+    if not result.questions:
+        show(Text(_empty_log_note(settings, days)))
+    else:
+        _show_stats(result)
     if plot:
-        out.print(f"Plot written to {plot}")
+        show(Text(f"Plot written to {plot}"))
+
+
+def _show_stats(result) -> None:
+    per_day = result.per_day
+    asked = result.questions - result.small_talk - result.other_language
+    apart = [f"{n} {what}" for n, what in ((result.small_talk, "small talk"), (result.other_language, "in another language")) if n]
+    show(Text(f"Last {result.days} days (UTC): {asked} questions, {result.abstention_rate:.0%} abstained"
+              + (f" ({' and '.join(apart)} counted apart)" if apart else "")
+              + f". Latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "
+              f"votes 👍 {result.feedback['up']} 👎 {result.feedback['down']}."))
+    show(Text.assemble("Per day ", (sparkline([d["questions"] for d in per_day]), "bold cyan"),
+                       f"  {per_day[0]['day']} → {per_day[-1]['day']}, most {max(d['questions'] for d in per_day)}"))
+    table = Table("day", "questions", "abstained", "small talk", title="Per day (UTC)")
+    for d in per_day:
+        table.add_row(d["day"], *(str(d[k]) if d[k] else "·" for k in ("questions", "abstained", "small_talk")))
+    show(table)
+    top = Table("count", "question", title="Top questions")
+    for row in result.top_questions:
+        top.add_row(str(row["count"]), row["question"])
+    show(top)
+    gaps = Table("count", "question", "also asked as", title="Gaps: unanswered or voted down (similar questions merged)")
+    for row in result.gaps:
+        gaps.add_row(str(row["count"]), row["question"], "\n".join(row["variants"]))
+    show(gaps if result.gaps else Text("Gaps: none, every question in this window was answered."))
 
 
 def main() -> None:
     """Entry point: any operator error becomes one red line and a non-zero exit."""
+    _quiet_model_loader()
     try:
         app()
     except ForumbotError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        # One line; in a terminal wrapped at word boundaries rather than cut mid-word at its edge.
+        err.print(Text.assemble(("error:", "red"), f" {exc}"), soft_wrap=not err.is_terminal)
         raise SystemExit(1) from None
 
 

@@ -85,11 +85,20 @@ def _check_inside(path: Path, root: Path) -> None:
                           "or set FORUMBOT_CORPUS_ALLOW_EXTERNAL_LINKS=true")
 
 
+def check_corpus_folder(root: Path) -> None:
+    """The corpus path is an existing folder: cheap, so the CLI checks it before loading the model."""
+    root = Path(root)
+    if root.is_file():
+        raise CorpusError(f"{root}: is a file, not a folder; pass --corpus a folder of .txt/.md documents "
+                          "or set FORUMBOT_CORPUS_DIR")
+    if not root.is_dir():
+        raise CorpusError(f"{root}: corpus folder not found; pass --corpus DIR or set FORUMBOT_CORPUS_DIR")
+
+
 def load_corpus(root: Path, allow_external_links: bool = False) -> list[Document]:
     """Load every .txt/.md file under root; any bad file stops the load with a one-line error."""
     root = Path(root)
-    if not root.is_dir():
-        raise CorpusError(f"{root}: corpus folder not found; pass --corpus DIR or set FORUMBOT_CORPUS_DIR")
+    check_corpus_folder(root)
     docs: dict[str, Document] = {}
     sources: dict[str, Path] = {}
     for path in corpus_files(root):

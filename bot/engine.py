@@ -101,32 +101,37 @@ class Engine:
         """The index's ONNX export when it has one and onnxruntime is installed (no torch), else sentence-transformers."""
         folder = export_folder(self.settings.index_dir, manifest) if self.settings.onnx else None
         if folder is None:
-            return self._sentence_transformer()
+            return self.load_model()
         current = self._loaded.encoder if self._loaded else None
         if isinstance(current, OnnxEncoder) and current.folder == folder and current.quantized == self.settings.onnx_int8:
             return current  # the same model: loaded once, its query cache kept
         return OnnxEncoder(folder, self.settings.onnx_int8, self.settings.query_cache_size)
 
-    def _sentence_transformer(self) -> Embedder:
+    def load_model(self) -> Embedder:
+        """The sentence-transformers model, loaded on first need (builds, and answers without ONNX); the
+        CLI calls it first to show a spinner while it loads."""
         if self._model is None:
             self._model = Embedder(self.settings.model, self.settings.device, self.settings.query_cache_size)
         return self._model
 
     def rebuild(self, full: bool = False, on_total: Callable[[int], None] | None = None,
-                on_progress: Callable[[int], None] | None = None) -> BuildReport:
+                on_progress: Callable[[int], None] | None = None,
+                on_calibrate_total: Callable[[int], None] | None = None,
+                on_calibrate_progress: Callable[[], None] | None = None) -> BuildReport:
         """Build from the corpus, fit the abstention thresholds, and swap the result in; questions keep
-        using the old index meanwhile. Without calibration questions the index says it is uncalibrated."""
+        using the old index meanwhile. Without calibration questions the index says it is uncalibrated.
+        The report names the version after calibration, the one answers carry."""
         with self._build_lock:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
-            builder = IndexBuilder(self._sentence_transformer(), self.settings.index_dir,
+            builder = IndexBuilder(self.load_model(), self.settings.index_dir,
                                    sentences_per_passage=self.settings.chunk_sentences,
                                    hnsw_threshold=self.settings.hnsw_threshold)
             report = builder.build(docs, full=full, on_total=on_total, on_progress=on_progress)
             self.reload()
             if not self._keep_model and self.embedder is not self._model:
                 self._model = None  # answering from ONNX: PyTorch's copy of the model is not kept
-            self.calibrate()
-            return report
+            self.calibrate(on_calibrate_total, on_calibrate_progress)
+            return replace(report, index_version=self.version)
 
     def calibrate(self, on_total: Callable[[int], None] | None = None,
                   on_progress: Callable[[], None] | None = None) -> dict | None:

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
 
     # Question log.
     log_retention_days: int = 90
+    log_chat: bool = False  # also log `forumbot chat` questions (off: the chat is for trying the bot out)
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -1,8 +1,8 @@
 """Reading the on-disk index: FAISS vectors, BM25 data, the passage table and a manifest (built by `bot.builder`).
 
 Layout of the index root:
-    current -> versions/<index_version>   (a symlink, replaced in one rename)
-    versions/<index_version>/{manifest.json, passages.jsonl, documents.json, vectors.faiss, bm25/}
+    current -> versions/<index_version>-<millis>   (a symlink, replaced in one rename)
+    versions/<index_version>-<millis>/{manifest.json, passages.jsonl, documents.json, vectors.faiss, bm25/}
     .build-<random>/                       (a version being written, renamed into versions/ when complete)
     .build.lock                            (held while writing, so one build writes at a time)
 A build writes a new version folder beside the old one, then swaps the link; readers resolve the link

@@ -1,8 +1,11 @@
 """The command line, run in-process with the session's model (one model load per test session)."""
+import io
 import json
 import logging
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -177,3 +180,125 @@ def discord_unreachable(monkeypatch, restore_logging):
 def test_run_and_sync_without_a_route_to_discord_are_one_line(forumbot, discord_unreachable, command):
     code, _, err = forumbot(command)
     one_line_after_discord_logs(code, err, "cannot reach Discord", "127.0.0.1:9")
+
+
+# -- errors that come first: checked before the model (or torch) is even imported -----------------------
+MODEL_MODULES = ("torch", "sentence_transformers", "transformers", "onnxruntime")
+REPORT_IMPORTS = f"""
+import sys
+from bot.cli import main
+try:
+    main()
+finally:
+    print(sorted(m for m in {MODEL_MODULES!r} if m in sys.modules))
+"""
+
+
+def forumbot_process(tmp_path, *args, **env):
+    """`forumbot ARGS` in a fresh interpreter (this checkout's `bot`), reporting which model modules it imported."""
+    from tests.conftest import ROOT
+
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run([sys.executable, "-c", f"import sys; sys.argv = ['forumbot', *{list(args)!r}]\n{REPORT_IMPORTS}"],
+                          cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args, env, words", [
+    (["eval", "nope.jsonl"], {}, ["nope.jsonl: question file not found"]),
+    (["index", "build", "--corpus", "notes.md"], {}, ["notes.md: is a file, not a folder"]),
+    (["calibrate"], {"FORUMBOT_CALIBRATION_DIR": "nowhere"}, ["no labelled questions in nowhere/"]),
+])
+def test_wrong_arguments_fail_in_one_line_before_any_model_import(tmp_path, args, env, words):
+    (tmp_path / "notes.md").write_text("a file, not a corpus folder", encoding="utf-8")
+    result = forumbot_process(tmp_path, *args, **env)
+    one_line_error(result.returncode, result.stderr, *words)
+    assert result.stdout.strip() == "[]"  # not one of torch, sentence_transformers, transformers, onnxruntime
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_ask_without_a_question_in_a_terminal_says_how_to_use_it(forumbot, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(cli, "load_engine", lambda *a: pytest.fail("the model was loaded"))
+    code, _, err = forumbot("ask")
+    one_line_error(code, err, "no question given", 'forumbot ask "Who is Li Bohu?"', "forumbot ask < questions.txt")
+
+
+# -- output -------------------------------------------------------------------------------------------------
+def test_batch_text_output_repeats_each_question_above_its_answer(run_cli):
+    result = run_cli("ask", input="Who is Li Bohu?\nWhat's the best pizza topping?\n")
+    assert result.exit_code == 0, result.output
+    heads = [line for line in result.stdout.splitlines() if line.startswith("Q: ")]
+    assert heads == ["Q: Who is Li Bohu?", "Q: What's the best pizza topping?"]
+
+
+def test_sources_are_compact_numbered_and_never_repeat_the_answer(run_cli, engine):
+    answer = engine.ask("Who is Yang Xiuling?")
+    result = run_cli("ask", "Who is Yang Xiuling?")
+    assert result.exit_code == 0, result.output
+    assert answer.citations[0].title not in result.stdout  # one document: its title is not repeated per source
+    for c in answer.citations:
+        assert f"[{c.n}] ¶{c.paragraph}" in result.stdout
+        assert result.stdout.count(c.quote[:40]) == 1  # said once, by the answer or by its source line
+
+
+def test_build_shows_no_bar_for_work_it_does_not_do_and_keeps_the_version(run_cli, settings_for, monkeypatch):
+    settings = settings_for("cli-build")
+    monkeypatch.setenv("FORUMBOT_CALIBRATION_DIR", str(settings.corpus_dir.parent / "no-questions"))
+    cli.get_settings.cache_clear()
+    first = run_cli("index", "build", "--corpus", str(settings.corpus_dir), "--out", str(settings.index_dir))
+    again = run_cli("index", "build", "--corpus", str(settings.corpus_dir), "--out", str(settings.index_dir))
+    assert first.exit_code == again.exit_code == 0, first.output + again.output
+    assert "Embedding passages" in first.stderr and "26/26" in first.stderr
+    assert "Embedding passages" not in again.stderr and "0/0" not in again.stderr and "0/?" not in again.stderr
+    assert "Calibrating" not in again.stderr  # no labelled questions: nothing to calibrate, no bar
+    version = lambda output: output.split("Built index ")[1].split()[0]  # noqa: E731
+    assert version(first.stderr) == version(again.stderr)
+
+
+# -- the chat -----------------------------------------------------------------------------------------------
+def test_chat_shows_a_paragraph_on_source_and_help_and_leaves_on_end_of_input(run_cli, engine):
+    result = run_cli("chat", input="Who is Li Bohu?\n/source 3\n/source 99\n/help\n")
+    assert result.exit_code == 0, result.output
+    assert "¶3 of" in result.stdout and engine.store.documents[engine.ask("Who is Li Bohu?").citations[0].doc].paragraphs[2] in result.stdout
+    assert "Usage: /source N, with N from 1 to 8" in result.stderr
+    assert result.stdout.count("/source N") == 2  # the help at the start, and again on /help
+    assert result.stdout.endswith("you> \n")  # the shell's prompt gets a line of its own
+
+
+def test_chat_questions_are_logged_only_when_asked_to(run_cli, monkeypatch, tmp_path):
+    run_cli("chat", input="Who is Li Bohu?\n")
+    assert not (tmp_path / "data" / "questions.sqlite3").exists()
+    monkeypatch.setenv("FORUMBOT_LOG_CHAT", "true")
+    cli.get_settings.cache_clear()
+    result = run_cli("chat", input="Who is Li Bohu?\nhello\n")
+    assert "Chat questions are logged" in result.stdout
+    log = questionlog.QuestionLog(tmp_path / "data" / "questions.sqlite3")
+    stats = log.stats(days=1)
+    assert stats.questions == 2 and stats.small_talk == 1 and stats.top_questions[0]["question"] == "Who is Li Bohu?"
+
+
+# -- stats --------------------------------------------------------------------------------------------------
+def test_stats_with_an_empty_log_say_what_is_logged_and_how_to_get_data(forumbot):
+    code, out, _ = forumbot("stats")
+    assert code == 0 and "No questions logged in the last 7 days" in out
+    assert "Discord" in out and "FORUMBOT_LOG_CHAT=true" in out and "p50" not in out
+
+
+def test_stats_show_every_day_with_a_sparkline_and_merged_gaps(forumbot, tmp_path, embedder, monkeypatch, engine):
+    log = questionlog.QuestionLog(tmp_path / "data" / "questions.sqlite3")
+    now = time.time()
+    for days_ago, question in [(0, "How many people attended?"), (0, "How many attendees were there?"), (2, "Who is Li Bohu?")]:
+        log.record(engine.ask(question), 1, asked_at=now - days_ago * questionlog.DAY)
+    log.record(engine.ask("help"), 1, asked_at=now)
+    log.close()
+    monkeypatch.setattr("bot.embedding.Embedder", lambda *a, **k: embedder)
+    code, out, _ = forumbot("stats", "--plot", str(tmp_path / "stats.png"))
+    assert code == 0, out
+    assert "Per day ····▃·█" in out  # 7 days: 1 question two days ago, 3 today (help included), dots for none
+    assert "3 questions, 67% abstained (1 small talk counted apart)" in out
+    assert "How many people attended?" in out and "How many attendees were there?" in out  # one gap, both wordings
+    assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"

@@ -91,3 +91,19 @@ def test_hnsw_above_the_threshold(settings_for, embedder):
     report = engine.rebuild()
     assert report.index_type == "hnsw" and engine.store.manifest["index_type"] == "hnsw"
     assert engine.ask("Who is Li Bohu?").citations[0].paragraph == 2
+
+
+def test_build_and_calibration_give_one_version_that_an_identical_rebuild_keeps(settings_for, embedder, tmp_path):
+    """`index build` calibrates too; the version it reports is the one answers carry, and it is stable."""
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "in_scope.jsonl").write_text('{"question": "Who is Li Bohu?", "gold": ["Li Bohu"]}\n', encoding="utf-8")
+    (questions / "off_topic.jsonl").write_text('{"question": "How do I bake sourdough bread?"}\n', encoding="utf-8")
+    engine = Engine(settings_for("stable", calibration_dir=questions), embedder)
+    totals, steps = [], []
+    first = engine.rebuild(on_calibrate_total=totals.append, on_calibrate_progress=lambda: steps.append(1))
+    folder = engine.store.path
+    assert totals == [2] and len(steps) == 2
+    assert first.index_version == engine.version == engine.ask("Who is Li Bohu?").index_version
+    assert engine.rebuild().index_version == first.index_version == engine.version
+    assert engine.store.path != folder  # a new version folder, the same version

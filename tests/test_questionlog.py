@@ -61,11 +61,11 @@ def test_stats_show_volume_abstention_latency_top_questions_and_gaps(tmp_path):
     stats = log.stats(days=7, now=NOW)
     data = stats.to_dict()
     assert set(data) == {"days", "questions", "per_day", "abstention_rate", "latency_p50_ms", "latency_p95_ms",
-                         "top_questions", "gaps", "feedback", "unwritten"}
-    assert stats.questions == 6 and len(stats.per_day) == 2
+                         "top_questions", "gaps", "feedback", "unwritten", "small_talk", "other_language"}
+    assert stats.questions == 6 and len(stats.per_day) == 7
     assert stats.abstention_rate == round(2 / 6, 4)
-    assert stats.top_questions[0] == {"question": "Who is Li Bohu?", "count": 3}
-    assert stats.gaps == [{"question": "How many people attended?", "count": 2}, {"question": "What was released?", "count": 1}]
+    assert stats.top_questions[0] == {"question": "Who is Li Bohu?", "count": 3, "variants": []}
+    assert [(g["question"], g["count"]) for g in stats.gaps] == [("How many people attended?", 2), ("What was released?", 1)]
     assert stats.feedback == {"up": 0, "down": 1}
     assert 10 <= stats.latency_p50_ms <= 20 and stats.latency_p95_ms == 20
     plot_stats(stats, tmp_path / "stats.png")
@@ -144,7 +144,7 @@ def test_votes_are_one_per_user_per_answer_changeable_and_each_users_own(tmp_pat
     log.vote(gap, user_id=3, value=-1)  # "this should have been answered"
     stats = log.stats(days=7, now=NOW)
     assert stats.feedback == {"up": 2, "down": 1}
-    assert stats.gaps == [{"question": "How many people attended?", "count": 1}]
+    assert stats.gaps == [{"question": "How many people attended?", "count": 1, "variants": []}]
     assert log.prune(retention_days=0, now=max(NOW, time.time()) + DAY) == 2 and log.votes(liked) == {"up": 0, "down": 0}
 
 
@@ -156,3 +156,55 @@ def test_a_log_from_before_votes_is_migrated_and_keeps_its_rows(tmp_path):
     db.close()
     log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
     assert log.schema_version == len(MIGRATIONS) and log.stats(days=7, now=NOW).feedback == {"up": 0, "down": 1}
+
+
+def test_every_day_of_the_window_is_there_including_days_without_questions(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW - 3 * DAY)
+    log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW)
+    log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW - 7 * DAY)  # the day before the window
+    per_day = log.stats(days=7, now=NOW).per_day
+    assert [d["day"] for d in per_day] == ["2026-09-15", "2026-09-16", "2026-09-17", "2026-09-18",
+                                           "2026-09-19", "2026-09-20", "2026-09-21"]  # NOW is 2026-09-21 UTC
+    assert [d["questions"] for d in per_day] == [0, 0, 0, 1, 0, 0, 1]
+
+
+def reply(question, kind):
+    return Answer(question, "I answer questions about…", True, (), 5.0, "v1", kind, 0.0)
+
+
+def test_small_talk_and_language_redirects_are_counted_apart_from_gaps(tmp_path):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    log.record(reply("help", Kind.HELP), 1, asked_at=NOW)
+    log.record(reply("hi there", Kind.HELP), 1, asked_at=NOW)
+    log.record(reply("李伯虎是谁？", Kind.LANGUAGE), 1, asked_at=NOW)
+    log.record(answer("How many people attended?", abstained=True), 1, asked_at=NOW)
+    log.record(answer("Who is Li Bohu?"), 1, asked_at=NOW)
+    stats = log.stats(days=1, now=NOW)
+    assert stats.questions == 5 and stats.small_talk == 2 and stats.other_language == 1
+    assert [g["question"] for g in stats.gaps] == ["How many people attended?"]
+    assert stats.abstention_rate == 0.5  # of the two real questions
+    assert stats.per_day == [{"day": "2026-09-21", "questions": 5, "abstained": 1, "small_talk": 3}]
+    assert "help" not in [q["question"] for q in stats.top_questions]
+
+
+def test_gaps_asking_the_same_thing_in_other_words_are_merged(tmp_path, embedder):
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    for second, question in enumerate(["How many people attended?", "how many people  attended?", "How many attendees were there?",
+                                       "Who organised the forum?", "Where was the forum held?", "Who spoke first at the forum?"]):
+        log.record(answer(question, abstained=True), 1, asked_at=NOW + second)  # a group is shown as first asked
+    gaps = log.stats(days=1, now=NOW, encode=embedder.encode).gaps
+    assert gaps[0] == {"question": "How many people attended?", "count": 3, "variants": ["How many attendees were there?"]}
+    assert sorted(g["question"] for g in gaps[1:]) == ["Where was the forum held?", "Who organised the forum?",
+                                                       "Who spoke first at the forum?"]  # close, but other questions
+    assert sum(g["count"] for g in gaps) == 6
+
+
+def test_the_encoder_is_not_needed_for_fewer_than_two_gaps(tmp_path):
+    def no_model(texts):
+        raise AssertionError("the model was asked for")
+
+    log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
+    log.record(answer("How many people attended?", abstained=True), 1, asked_at=NOW)
+    log.record(answer("How many people attended?", abstained=True), 1, asked_at=NOW)
+    assert log.stats(days=1, now=NOW, encode=no_model).gaps[0]["count"] == 2

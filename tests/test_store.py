@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import IndexStoreError
-from bot.store import IndexStore, read_manifest
+from bot.builder import write_calibration
+from bot.store import IndexStore, current_version, read_manifest
 from tests.conftest import build, tmpfs
 
 
@@ -47,7 +48,7 @@ def test_unreadable_manifest_is_refused(built):
 
 
 def test_interrupted_build_leaves_the_old_index_loadable(built, embedder, monkeypatch):
-    before = read_manifest(built.index_dir)["index_version"]
+    before = current_version(built.index_dir)  # the folder: an unchanged rebuild would keep the version anyway
 
     def interrupted(texts, batch_size=256):
         yield embedder.encode(texts[:1])
@@ -56,7 +57,7 @@ def test_interrupted_build_leaves_the_old_index_loadable(built, embedder, monkey
     monkeypatch.setattr(embedder, "encode_batches", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(built, embedder, full=True)
-    assert IndexStore.load(built.index_dir).version == before
+    assert IndexStore.load(built.index_dir).path == before
 
 
 def test_unwritable_index_folder_is_one_line(built, embedder, monkeypatch):
@@ -67,19 +68,36 @@ def test_unwritable_index_folder_is_one_line(built, embedder, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real_mkdir(self, *args, **kwargs)
 
-    before = read_manifest(built.index_dir)["index_version"]
+    before = current_version(built.index_dir)
     monkeypatch.setattr(Path, "mkdir", denied)
     with pytest.raises(IndexStoreError, match=r"cannot write the index to .* \(Permission denied\)"):
         build(built, embedder, full=True)
-    assert IndexStore.load(built.index_dir).version == before
+    assert IndexStore.load(built.index_dir).path == before
 
 
 def test_calibration_survives_full_rebuilds(built, embedder):
-    from bot.builder import write_calibration
-
     write_calibration(built.index_dir, {"threshold": 0.5, "unsupported": 0.5, "calibrated": True})
     build(built, embedder, full=True)
     assert read_manifest(built.index_dir)["calibration"]["threshold"] == 0.5
+
+
+def test_a_rebuild_that_changes_nothing_keeps_the_version_in_a_new_folder(built, embedder):
+    write_calibration(built.index_dir, {"threshold": 0.4, "unsupported": 0.3, "calibrated": True, "fitted_on": {}})
+    calibrated, folder = read_manifest(built.index_dir)["index_version"], current_version(built.index_dir)
+    assert build(built, embedder, full=True).index_version == calibrated  # the same calibration is carried over
+    assert current_version(built.index_dir) != folder and current_version(built.index_dir).name.startswith(calibrated)
+    write_calibration(built.index_dir, {"threshold": 0.4, "unsupported": 0.3, "calibrated": True, "auc": 0.9})
+    assert read_manifest(built.index_dir)["index_version"] == calibrated  # the fit's report changes no answer
+    assert IndexStore.load(built.index_dir, embedder.name, embedder.dimension).version == calibrated
+
+
+def test_the_version_changes_with_what_changes_answers(built, embedder):
+    first = read_manifest(built.index_dir)["index_version"]
+    write_calibration(built.index_dir, {"threshold": 0.5, "unsupported": 0.3, "calibrated": True})
+    recalibrated = read_manifest(built.index_dir)["index_version"]
+    (built.corpus_dir / "extra.txt").write_text("Extra\n\nA new paragraph about robots.", encoding="utf-8")
+    grown = build(built, embedder).index_version
+    assert len({first, recalibrated, grown}) == 3
 
 
 def build_folders(root):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
@@ -85,7 +86,8 @@ class Admin(commands.Cog):
     @app_commands.rename(days=_("days"))
     @app_commands.describe(days=_("How many days back (default 7)"))
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 7) -> None:
-        stats = await asyncio.to_thread(self.bot.question_log.stats, days)
+        # The model groups gaps by meaning, so this takes a model slot like a question.
+        stats = await self.bot.run_model(partial(self.bot.question_log.stats, days, encode=self.bot.engine.embedder.encode))
         await interaction.response.send_message(embed=stats_embed(stats), ephemeral=True)
 
     @app_commands.command(name=_("config"), description=_("Where and how forumbot answers in this server (admins)."))

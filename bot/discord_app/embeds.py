@@ -5,19 +5,18 @@ from collections.abc import Callable, Mapping
 
 import discord
 
-from bot.answer import Answer, Citation, Kind
+from bot.answer import RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, Kind, shorten, used_citations
 from bot.discord_app.limits import EMBED_DESCRIPTION as DESCRIPTION
 from bot.discord_app.limits import EMBED_FIELD_VALUE as FIELD_VALUE
 from bot.discord_app.limits import EMBED_TITLE as TITLE
 from bot.discord_app.questions import safe
+from bot.questionlog import gap_label
 
 # Our own caps, below Discord's (bot/discord_app/limits.py): a short answer reads better, and the total stays far below 6000.
 QUESTION_TITLE_CHARS = 100  # the question as a short title (escaping may double it: still under 256)
 ANSWER_CHARS, FOOTER_CHARS = 1500, 200
-SOURCE_QUOTE_CHARS = 90  # a source line points at the passage; "Show ¶n" shows all of it
 COLOURS = {Kind.ANSWERED: discord.Colour.blurple(), Kind.ABSTAINED: discord.Colour.light_grey(),
            Kind.HELP: discord.Colour.green(), Kind.LANGUAGE: discord.Colour.light_grey()}
-RELATED_HEADING = "The article does say:"
 LISTED_TITLE_CHARS, LISTED_DOCUMENTS = 150, 10  # /about lists this many documents, each title cut to this
 HOW_TO_ASK = ("Mention me with a question, DM me, use `/ask`, or right-click a message → *Apps* → *Ask forumbot*. "
               "Reply to one of my answers (or ask in its thread) to follow up.")
@@ -25,23 +24,9 @@ HOW_TO_ASK = ("Mention me with a question, DM me, use `/ask`, or right-click a m
 LinkFor = Callable[[str], str | None]  # document id -> its source URL, if its metadata names one
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary and mark the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
-
-
 def web_url(url: str | None) -> str | None:
     """Only an http(s) URL becomes a link; anything else in a metadata header is ignored."""
     return url if url and url.startswith(("https://", "http://")) and " " not in url else None
-
-
-def used_citations(answer: Answer) -> tuple[Citation, ...]:
-    """The citations the answer text refers to by its [n] markers (all of them if it has none)."""
-    used = tuple(c for c in answer.citations if f"[{c.n}]" in answer.answer)
-    return used or answer.citations
 
 
 def source_lines(answer: Answer, link_for: LinkFor) -> str:
@@ -125,7 +110,7 @@ def stats_embed(stats) -> discord.Embed:
     embed.add_field(name="Latency p50 / p95", value=f"{stats.latency_p50_ms:.0f} / {stats.latency_p95_ms:.0f} ms")
     embed.add_field(name="Feedback", value=f"👍 {stats.feedback['up']} · 👎 {stats.feedback['down']}")
     for name, rows in (("Top questions", stats.top_questions), ("Gaps: unanswered or voted down", stats.gaps)):
-        text = "\n".join(f"{r['count']}× {safe(shorten(r['question'], 150))}" for r in rows) or "none"
+        text = "\n".join(f"{r['count']}× {safe(gap_label(r, 150))}" for r in rows) or "none"
         embed.add_field(name=name, value=shorten(text, FIELD_VALUE), inline=False)
     if stats.unwritten:
         embed.set_footer(text=f"{stats.unwritten} log rows or votes could not be written since the bot started; "

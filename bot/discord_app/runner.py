@@ -13,8 +13,11 @@ import discord
 from bot.errors import ConfigError, NetworkError
 from bot.settings import Settings
 
-# Three dot-separated base64url parts: a malformed token fails here, before any connection.
+# A bot token's shape: three dot-separated base64url parts, the first and last 20 characters or more. Only
+# the shape can be checked offline; whether Discord accepts the token is known when the bot connects.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+TOKEN_SHAPE_HINT = ("a bot token is three dot-separated parts of letters, digits, - and _, about 70 characters in all; "
+                    "only Discord can tell whether one is valid")
 HOW_TO_SET = "set DISCORD_TOKEN in the environment or in .env (see .env.example and the README)"
 
 
@@ -23,7 +26,7 @@ def checked_token(settings: Settings) -> str:
         raise ConfigError(f"DISCORD_TOKEN is not set; {HOW_TO_SET}")
     token = settings.discord_token.get_secret_value().strip()
     if not _TOKEN_SHAPE.match(token):
-        raise ConfigError(f"DISCORD_TOKEN is malformed (expected three dot-separated parts); {HOW_TO_SET}")
+        raise ConfigError(f"DISCORD_TOKEN does not look like a bot token ({TOKEN_SHAPE_HINT}); {HOW_TO_SET}")
     return token
 
 
