@@ -12,7 +12,6 @@ from pathlib import Path
 from benchmarks.common import ROOT, current_rss_mb, peak_rss_mb, save
 from bot.chunking import chunk_documents
 from bot.corpus import load_corpus
-from bot.embedding import Embedder
 from bot.engine import Engine
 from bot.onnx_encoder import MODELS
 from bot.settings import get_settings

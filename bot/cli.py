@@ -6,7 +6,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional
@@ -161,7 +161,7 @@ def index_info(index: Annotated[Optional[Path], typer.Option(help="Index folder.
     table.add_row("counts", ", ".join(f"{k}={v}" for k, v in manifest["counts"].items()))
     calibration = manifest.get("calibration")
     table.add_row("calibration", ", ".join(f"{k}={v}" for k, v in calibration.items() if k != "fitted_on")
-                  if calibration else "none: uncalibrated, default thresholds (add labelled questions, then run `forumbot calibrate`)")
+                  if calibration else UNCALIBRATED)
     out.print(table)
     docs = Table("document", "title", "paragraphs", "passages", "content hash", title="Documents")
     for doc_id, doc in manifest["documents"].items():
@@ -219,7 +219,7 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
         raise ConfigError(ASK_USAGE)
     engine = load_engine()
     if question is not None:
-        batches = [[(question, [])]]
+        batches: Iterable[list[tuple[str, list[str]]]] = [[(question, [])]]
     else:  # a pipe is answered in batches, whose questions share model calls; a terminal line by line
         turns = (_parse_line(line) for line in _stdin_lines() if line.strip())
         batches = _chunks(turns, 1 if sys.stdin.isatty() else STDIN_BATCH)
@@ -324,15 +324,20 @@ def sync(guild: Annotated[Optional[int], typer.Option(help="Sync to one server (
     out.print(f"Synced {count} slash commands {'to server ' + str(guild) if guild else 'globally (may take up to an hour)'}.")
 
 
+UNCALIBRATED = "none: uncalibrated, default thresholds (add labelled questions, then run `forumbot calibrate`)"
+QUESTION_FILES = "JSONL files: answerable (gold), unanswerable, or conversations (turns)."
+
+
 @app.command("eval")
-def eval_command(questions: Annotated[list[Path], typer.Argument(help="JSONL files: answerable (gold), unanswerable, or conversations (turns).")],
-                 out_of_scope: Annotated[list[Path], typer.Option("--out-of-scope", help="JSONL of questions to abstain on.")] = [],
+def eval_command(questions: Annotated[list[Path], typer.Argument(help=QUESTION_FILES)],
+                 out_of_scope: Annotated[Optional[list[Path]],
+                                         typer.Option("--out-of-scope", help="JSONL of questions to abstain on.")] = None,
                  as_json: Annotated[bool, typer.Option("--json")] = False):
     """Measure hit@1/3, MRR, answer accuracy, abstention, follow-up turns, per cause, verbatim quotes, latency."""
     from bot.evaluation import evaluate, load_questions
 
     rows = [row for path in questions for row in load_questions(path)]  # checked before the model loads
-    outside = [row for path in out_of_scope for row in load_questions(path)]
+    outside = [row for path in out_of_scope or [] for row in load_questions(path)]
     engine = load_engine()
     with _progress() as progress:
         total, asked = _bar(progress, "Asking")
@@ -341,7 +346,7 @@ def eval_command(questions: Annotated[list[Path], typer.Argument(help="JSONL fil
     if as_json:
         print(json.dumps(report.to_dict()))
         return
-    names = ", ".join(str(p) for p in [*questions, *out_of_scope])
+    names = ", ".join(str(p) for p in [*questions, *(out_of_scope or [])])
     table = Table("metric", "value", title=f"{names} ({report.questions} answerable, {report.out_of_scope} unanswerable)")
     for key, value in report.to_dict().items():
         if key != "causes":
@@ -402,7 +407,8 @@ def stats(days: Annotated[int, typer.Option(help="How many days back, today incl
     if days < 1:
         raise ConfigError(f"--days must be 1 or more (got {days})")
     if plot and not plot.parent.is_dir():
-        raise ConfigError(f"cannot write the plot to {plot} (No such file or directory); pass --plot a file in an existing folder")
+        raise ConfigError(f"cannot write the plot to {plot} (No such file or directory); "
+                          "pass --plot a file in an existing folder")
     settings = get_settings()
     log = open_log(settings)
     try:
@@ -414,7 +420,8 @@ def stats(days: Annotated[int, typer.Option(help="How many days back, today incl
         try:
             plot_stats(result, plot)
         except OSError as exc:
-            raise ConfigError(f"cannot write the plot to {plot} ({exc.strerror}); pass --plot a file in an existing, writable folder") from None
+            raise ConfigError(f"cannot write the plot to {plot} ({exc.strerror}); "
+                              "pass --plot a file in an existing, writable folder") from None
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
@@ -429,7 +436,8 @@ def stats(days: Annotated[int, typer.Option(help="How many days back, today incl
 def _show_stats(result) -> None:
     per_day = result.per_day
     asked = result.questions - result.small_talk - result.other_language
-    apart = [f"{n} {what}" for n, what in ((result.small_talk, "small talk"), (result.other_language, "in another language")) if n]
+    kinds = ((result.small_talk, "small talk"), (result.other_language, "in another language"))
+    apart = [f"{n} {what}" for n, what in kinds if n]
     show(Text(f"Last {result.days} days (UTC): {asked} questions, {result.abstention_rate:.0%} abstained"
               + (f" ({' and '.join(apart)} counted apart)" if apart else "")
               + f". Latency p50 {result.latency_p50_ms:.0f} ms / p95 {result.latency_p95_ms:.0f} ms, "

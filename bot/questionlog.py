@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,6 +64,7 @@ MIGRATIONS = [
     "ALTER TABLE questions ADD COLUMN kind TEXT;",
 ]
 DAY = 86400
+Write = Callable[[sqlite3.Connection], object]  # one queued statement (or a few), run on the writer's connection
 ROW_IDS = 2**63 - 1  # SQLite's positive integer ids: random ones, chosen before the write, never collide in practice
 QUEUE_CAPACITY = 1000  # rows and votes waiting for the disk; past this they are counted as unwritten, not held
 WRITE_ATTEMPTS = 4  # each waits BUSY_TIMEOUT for a lock, then backs off RETRY_BACKOFF, doubling: ~25 s in all
@@ -166,15 +168,20 @@ class QuestionLog:
             writer_db = self._connect()
         except sqlite3.Error as exc:
             raise self._unusable(exc) from None
-        self._writer = BackgroundWriter(lambda write: write(writer_db), writer_db.close, name="question log",
-                                        capacity=QUEUE_CAPACITY, attempts=WRITE_ATTEMPTS, backoff=RETRY_BACKOFF)
+        def run(write: Write) -> None:
+            write(writer_db)
+
+        self._writer: BackgroundWriter[Write] = BackgroundWriter(run, writer_db.close, name="question log",
+                                                                 capacity=QUEUE_CAPACITY, attempts=WRITE_ATTEMPTS,
+                                                                 backoff=RETRY_BACKOFF)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
 
     def _unusable(self, exc: sqlite3.Error) -> QuestionLogError:
         if "locked" in str(exc):
-            return QuestionLogError(f"the question log {self.path} is locked by another process ({exc}); try again when it is done")
+            return QuestionLogError(f"the question log {self.path} is locked by another process ({exc}); "
+                                    "try again when it is done")
         return QuestionLogError(f"cannot use the question log {self.path} ({exc}); if the file is damaged, "
                                 f"move it aside and a new log is started")
 
@@ -273,7 +280,8 @@ class QuestionLog:
             " (SELECT COALESCE(SUM(value < 0), 0) FROM votes WHERE question_id = questions.id)"
             " + (COALESCE(feedback, 0) = -1), kind"
             " FROM questions WHERE date(asked_at, 'unixepoch') BETWEEN ? AND ? ORDER BY asked_at", (window[0], window[-1]))
-        per_day = {day: {"day": day, "questions": 0, "abstained": 0, "small_talk": 0} for day in window}
+        per_day: dict[str, dict[str, Any]] = {day: {"day": day, "questions": 0, "abstained": 0, "small_talk": 0}
+                                              for day in window}
         asked = [r for r in rows if r[6] not in NOT_QUESTIONS]
         for day, _, abstained, _, _, _, kind in rows:
             entry = per_day[day]
@@ -342,7 +350,8 @@ def plot_stats(stats: Stats, path: Path) -> None:
     ax.tick_params(axis="x", rotation=45 if len(days) > 10 else 0, labelsize=8)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)  # never over a bar
     fig.suptitle(f"forumbot, last {stats.days} days: {stats.questions} questions, "
-                 f"{stats.abstention_rate:.0%} of real questions abstained, votes {stats.feedback['up']} up / {stats.feedback['down']} down",
+                 f"{stats.abstention_rate:.0%} of real questions abstained, "
+                 f"votes {stats.feedback['up']} up / {stats.feedback['down']} down",
                  fontsize=10)
     gaps.set_title("Gaps: unanswered or voted down (similar questions merged)", fontsize=10)
     if stats.gaps:

@@ -47,9 +47,9 @@ def render(answer: Answer) -> RenderableType:
 
 def plain(answer: Answer) -> str:
     """`render` without styles or wrapping."""
-    console = Console(file=io.StringIO(), width=PLAIN_WIDTH, color_system=None, highlight=False)
-    console.print(render(answer))
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+    buffer = io.StringIO()
+    Console(file=buffer, width=PLAIN_WIDTH, color_system=None, highlight=False).print(render(answer))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
 def paragraph(title: str, number: int, text: str) -> RenderableType:

@@ -263,7 +263,8 @@ def test_build_shows_no_bar_for_work_it_does_not_do_and_keeps_the_version(run_cl
 def test_chat_shows_a_paragraph_on_source_and_help_and_leaves_on_end_of_input(run_cli, engine):
     result = run_cli("chat", input="Who is Li Bohu?\n/source 3\n/source 99\n/help\n")
     assert result.exit_code == 0, result.output
-    assert "¶3 of" in result.stdout and engine.store.documents[engine.ask("Who is Li Bohu?").citations[0].doc].paragraphs[2] in result.stdout
+    document = engine.store.documents[engine.ask("Who is Li Bohu?").citations[0].doc]
+    assert "¶3 of" in result.stdout and document.paragraphs[2] in result.stdout
     assert "Usage: /source N, with N from 1 to 8" in result.stderr
     assert result.stdout.count("/source N") == 2  # the help at the start, and again on /help
     assert result.stdout.endswith("you> \n")  # the shell's prompt gets a line of its own

@@ -190,8 +190,9 @@ def test_small_talk_and_language_redirects_are_counted_apart_from_gaps(tmp_path)
 
 def test_gaps_asking_the_same_thing_in_other_words_are_merged(tmp_path, embedder):
     log = QuestionLog(tmp_path / "q.sqlite3", salt="s")
-    for second, question in enumerate(["How many people attended?", "how many people  attended?", "How many attendees were there?",
-                                       "Who organised the forum?", "Where was the forum held?", "Who spoke first at the forum?"]):
+    questions = ["How many people attended?", "how many people  attended?", "How many attendees were there?",
+                 "Who organised the forum?", "Where was the forum held?", "Who spoke first at the forum?"]
+    for second, question in enumerate(questions):
         log.record(answer(question, abstained=True), 1, asked_at=NOW + second)  # a group is shown as first asked
     gaps = log.stats(days=1, now=NOW, encode=embedder.encode).gaps
     assert gaps[0] == {"question": "How many people attended?", "count": 3, "variants": ["How many attendees were there?"]}
