@@ -25,7 +25,7 @@ import numpy as np
 
 from bot.answer import Answer, Kind, shorten
 from bot.background import BackgroundWriter
-from bot.errors import QuestionLogError
+from bot.errors import ConfigError, QuestionLogError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -330,8 +330,10 @@ def gap_label(gap: dict, limit: int = PLOT_LABEL_CHARS) -> str:
 def plot_stats(stats: Stats, path: Path) -> None:
     """Questions per day (answered, abstained, small talk: stacked, with a legend) above the gaps, for
     operators who prefer a picture. Every day of the window has its bar, zero days included."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:
+        raise ConfigError("--plot needs matplotlib, an optional extra: pip install '.[plot]'") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator

@@ -303,3 +303,23 @@ def test_stats_show_every_day_with_a_sparkline_and_merged_gaps(forumbot, tmp_pat
     assert "3 questions, 67% abstained (1 small talk counted apart)" in out
     assert "How many people attended?" in out and "How many attendees were there?" in out  # one gap, both wordings
     assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_without_matplotlib_is_one_line_naming_the_extra(tmp_path, monkeypatch):
+    """matplotlib is an optional extra: without it, `stats --plot` says how to install it."""
+    import builtins
+
+    from bot.errors import ConfigError
+    from bot.questionlog import QuestionLog, plot_stats
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    stats = QuestionLog(tmp_path / "q.sqlite3", salt="s").stats(days=1)
+    with pytest.raises(ConfigError, match=r"pip install '\.\[plot\]'"):
+        plot_stats(stats, tmp_path / "plot.png")
