@@ -44,24 +44,24 @@ def test_offsets_that_are_not_a_sentence_are_left_alone():
 
 
 def test_the_clause_window_holds_the_question_terms():
-    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, terms={"case"}, limit=60)
+    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, weights={"case": 1.0}, limit=60)
     assert PARAGRAPH[start:end] == "which covers forty cases."
     assert end - start <= 60
 
 
 def test_the_clause_window_prefers_the_earlier_clause_when_terms_tie():
-    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, terms=set(), limit=60)
+    start, end = _clause_window(PARAGRAPH, *WHITE_PAPER, weights={}, limit=60)
     assert start == WHITE_PAPER[0] and end - start <= 60
 
 
 def test_a_clause_longer_than_the_limit_is_cut_at_a_word():
-    start, end = _clause_window(PARAGRAPH, *BEIJING, terms=set(), limit=20)
+    start, end = _clause_window(PARAGRAPH, *BEIJING, weights={}, limit=20)
     assert PARAGRAPH[start:end] == "Beijing will build"  # the last whole words within 20 characters
 
 
 def test_select_span_quotes_the_best_passage_and_its_neighbour():
     hits = [hit(*BEIJING, 0.9), hit(*SHORT, 0.5)]
-    assert select_span(hits, PARAGRAPH, ["beij"], 400, no_specificity) == BEIJING
+    assert select_span(hits, PARAGRAPH, {"beij": 1.0}, 400, no_specificity) == BEIJING
 
 
 def test_select_span_lets_a_rare_term_outweigh_a_slightly_better_score():
@@ -71,17 +71,17 @@ def test_select_span_lets_a_rare_term_outweigh_a_slightly_better_score():
         return 1.0 if "white paper" in text else 0.0
 
     # ... and, being short, it is quoted with the sentence after it.
-    assert select_span(hits, PARAGRAPH, ["white", "paper"], 400, rare_white_paper) == (WHITE_PAPER[0], REFERS_BACK[1])
+    assert select_span(hits, PARAGRAPH, {"white": 1.0, "paper": 1.0}, 400, rare_white_paper) == (WHITE_PAPER[0], REFERS_BACK[1])
 
 
 def test_select_span_narrows_a_long_passage_to_the_sentence_inside_it():
     whole = hit(SHORT[0], BEIJING[1], 0.9)
     inside = hit(*BEIJING, 0.6)
-    assert select_span([whole, inside], PARAGRAPH, ["beij"], 80, no_specificity) == BEIJING
+    assert select_span([whole, inside], PARAGRAPH, {"beij": 1.0}, 80, no_specificity) == BEIJING
 
 
 def test_select_span_falls_back_to_clauses_when_no_sentence_fits():
-    start, end = select_span([hit(*WHITE_PAPER, 0.9)], PARAGRAPH, ["case"], 30, no_specificity)
+    start, end = select_span([hit(*WHITE_PAPER, 0.9)], PARAGRAPH, {"case": 1.0}, 30, no_specificity)
     assert PARAGRAPH[start:end] == "which covers forty cases."
 
 
