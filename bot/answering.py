@@ -22,7 +22,7 @@ from bot.text import WORD, content_terms, stem, term_set, words
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
 CITATION_CUTOFF = 0.8  # a further paragraph is cited only when it scores this close to the best one
-SECOND_PARAGRAPH = 0.9  # ... and quoted in the answer only when this close and as well supported
+SECOND_PARAGRAPH = 0.95  # ... and quoted in the answer only when this close and as well supported
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
