@@ -29,6 +29,9 @@ from bot.onnx_encoder import MODELS
 from bot.store import FORMAT_VERSION, DocumentRecord, IndexStore, current_version, read_manifest
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG; once any library configures the root handler, every build would print
+# "DEBUG:bm25s:Building index from tokens". Its warnings still come through.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 KEEP_VERSIONS = 2  # the one serving and the one before it, for a quick manual rollback
 BUILD_PREFIX = ".build-"  # a version being written; renamed into versions/ when complete
