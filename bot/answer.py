@@ -78,6 +78,11 @@ class Answer:
         return plain(self)
 
 
+def unquoted_related(answer: Answer) -> tuple[Citation, ...]:
+    """The related citations the answer text does not already quote: shown apart, they would be said twice."""
+    return tuple(c for c in answer.related if c.quote not in answer.answer)
+
+
 def used_citations(answer: Answer) -> tuple[Citation, ...]:
     """The citations the answer text refers to by its [n] markers (all of them if it has none)."""
     used = tuple(c for c in answer.citations if f"[{c.n}]" in answer.answer)

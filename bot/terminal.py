@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from bot.answer import RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, shorten, used_citations
+from bot.answer import RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, shorten, unquoted_related, used_citations
 
 TITLE_CHARS = 60  # a document's title on a source line, only when an answer cites several documents
 PLAIN_WIDTH = 10_000  # plain text is never wrapped: a pipe or a log gets one line per line
@@ -39,7 +39,7 @@ def render(answer: Answer) -> RenderableType:
     parts: list[RenderableType] = [Text(answer.answer)]
     if answer.citations:
         parts += [Text(), _sources(used_citations(answer), answer.answer, numbered=True)]
-    if related := [c for c in answer.related if c.quote not in answer.answer]:  # else it would be said twice
+    if related := unquoted_related(answer):
         parts += [Text(), Text(RELATED_HEADING, style="bold"), _sources(related, "", numbered=False)]
     parts.append(Text(f"{answer.latency_ms:.0f} ms · index {answer.index_version}", style="dim"))
     return Group(*parts)

@@ -5,7 +5,8 @@ from collections.abc import Callable, Mapping
 
 import discord
 
-from bot.answer import RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, Kind, shorten, used_citations
+from bot.answer import (RELATED_HEADING, SOURCE_QUOTE_CHARS, Answer, Citation, Kind, shorten, unquoted_related,
+                        used_citations)
 from bot.discord_app.limits import EMBED_DESCRIPTION as DESCRIPTION
 from bot.discord_app.limits import EMBED_FIELD_VALUE as FIELD_VALUE
 from bot.discord_app.limits import EMBED_TITLE as TITLE
@@ -56,7 +57,7 @@ def answer_embed(answer: Answer, link_for: LinkFor) -> discord.Embed:
                           description=safe(shorten(answer.answer, ANSWER_CHARS)), colour=COLOURS[answer.kind])
     if answer.citations:
         embed.add_field(name="Sources", value=source_lines(answer, link_for), inline=False)
-    related = getattr(answer, "related", ())
+    related = unquoted_related(answer)
     if answer.abstained and related:
         embed.add_field(name=RELATED_HEADING, value=related_lines(related), inline=False)
     embed.set_footer(text=shorten(f"index {answer.index_version}", FOOTER_CHARS))

@@ -48,6 +48,13 @@ def test_related_passages_of_a_near_topic_abstention_are_shown():
     assert embed.fields[0].name == RELATED_HEADING and embed.fields[0].value == "¶3 — \u201cThe forum released a report.\u201d"
 
 
+def test_a_related_passage_the_answer_already_quotes_is_not_shown_twice():
+    related = (Citation(1, "a", "A", 3, "The forum released a report.", "The forum released a report.", 0.5),)
+    text = "The article doesn't say that. The closest it comes is ¶3: \u201cThe forum released a report.\u201d"
+    answer = Answer("How long was the report?", text, True, kind=Kind.ABSTAINED, related=related)
+    assert all(field.name != RELATED_HEADING for field in answer_embed(answer, NO_LINKS).fields)
+
+
 def test_huge_answers_stay_within_every_limit():
     text = "word " * 3000
     citations = tuple(Citation(n, "doc-" + "x" * 300, "T" * 3000, n, text, text, 1.0) for n in range(1, 4))
