@@ -321,12 +321,11 @@ class Answerer:
         return Support(unsupported, lacking, focus_found)
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: Question, retrieval: Retrieval, threshold: float | None = None) -> Answer:
-        """`threshold` overrides the calibrated confidence threshold (calibration itself asks with none)."""
+    def answer(self, question: Question, retrieval: Retrieval) -> Answer:
         confidence = self.confidence(retrieval)
         if question.about_document and not set(question.words) - AUTHOR_WORDS:
             return self._about(question)
-        on_topic = confidence >= (self.calibration.threshold if threshold is None else threshold)
+        on_topic = confidence >= self.calibration.threshold
         if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
             group = retrieval.by_paragraph()[0]
             related = self._cite(1, group, question, retrieval) if on_topic else None

@@ -211,7 +211,7 @@ class Engine:
             return list(pool.map(lambda turn: self.ask(*turn), turns))
 
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
-        return retrieve(loaded.store, self.embedder.encode_query(text), text, KEYWORD_WEIGHT)
+        return retrieve(loaded.store, loaded.encoder.encode_query(text), text, KEYWORD_WEIGHT)
 
     def _resolve(self, loaded: Loaded, question: str, history: list[str]) -> tuple[Question, str, Answer | None]:
         """The analysed question, the text to search with, and the answer to the turn before when it leans on it.
@@ -231,8 +231,8 @@ class Engine:
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
         loaded = self._current()
-        analysed, query, _ = self._resolve(loaded, clean_question(question), [])
-        retrieval = self._retrieve(loaded, query)
+        analysed = loaded.analyser.analyse(clean_question(question))
+        retrieval = self._retrieve(loaded, analysed.text)
         answerer = loaded.answerer
         if not retrieval.hits:
             return 0.0, 1.0, True
@@ -244,9 +244,9 @@ class Engine:
         if not question or _SMALL_TALK.match(question):
             return loaded.answerer.reply(question, Kind.HELP)
         analysed, query, previous = self._resolve(loaded, question, history)
-        if analysed.language == "zh" and not self.embedder.multilingual:
+        if analysed.language == "zh" and not loaded.encoder.multilingual:
             return loaded.answerer.in_chinese(analysed)
-        if analysed.language != "en" and not self.embedder.multilingual:
+        if analysed.language != "en" and not loaded.encoder.multilingual:
             return loaded.answerer.reply(question, Kind.LANGUAGE)
         retrieval = self._retrieve(loaded, query)
         if analysed.wants_more and previous is not None:
