@@ -324,7 +324,7 @@ class Answerer:
     def answer(self, question: Question, retrieval: Retrieval) -> Answer:
         confidence = self.confidence(retrieval)
         if question.about_document and not set(question.words) - AUTHOR_WORDS:
-            return self._about(question)
+            return self._about(question, retrieval)
         on_topic = confidence >= self.calibration.threshold
         if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
             group = retrieval.by_paragraph()[0]
@@ -361,9 +361,11 @@ class Answerer:
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
 
-    def _about(self, question: Question) -> Answer:
-        """"What is this article about?", "who wrote it?": the title and the byline's opening sentence."""
-        doc = next(iter(self.store.documents.values()))
+    def _about(self, question: Question, retrieval: Retrieval) -> Answer:
+        """"What is this article about?", "who wrote it?": the title and the byline's opening sentence of the
+        document the question is closest to (with several documents, "this" is the one it talks about)."""
+        doc = self.store.documents[retrieval.hits[0].passage.doc] if retrieval.hits \
+            else next(iter(self.store.documents.values()))
         number = self.bylines[doc.id] or 1
         paragraph = doc.paragraphs[number - 1]
         start, end = sentence_spans(paragraph)[0]
@@ -396,11 +398,9 @@ class Answerer:
                       index_version=self.store.version, kind=Kind.ABSTAINED)
 
     def _span(self, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[int, int]:
-        passage = group[0].passage
+        passage, paragraph = group[0].passage, self._text(group)
         if question.about_document and self.bylines[passage.doc] == passage.paragraph:
-            paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
             return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
-        paragraph = self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
         terms = tuple(question.terms) or retrieval.terms
         head = stem(question.head) if question.head else None
 
@@ -412,6 +412,7 @@ class Answerer:
         return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
 
     def _text(self, group: list[Hit]) -> str:
+        """The whole paragraph a group of hits comes from."""
         passage = group[0].passage
         return self.store.documents[passage.doc].paragraphs[passage.paragraph - 1]
 
@@ -419,9 +420,8 @@ class Answerer:
         return {t: self.idf.get(t, self.unseen_idf) for t in terms}
 
     def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> Citation:
-        passage = group[0].passage
+        passage, paragraph = group[0].passage, self._text(group)
         doc = self.store.documents[passage.doc]
-        paragraph = doc.paragraphs[passage.paragraph - 1]
         start, end = self._span(group, question, retrieval)
         return Citation(n, doc.id, doc.title, passage.paragraph, paragraph[start:end], paragraph, round(group[0].score, 4))
 
