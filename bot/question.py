@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
@@ -142,7 +142,6 @@ class Question:
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
     measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
-    corrections: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=1)
@@ -232,25 +231,24 @@ class Analyser:
         tokens = [_POSSESSIVE.sub("", t) for t in typed]
         expanded = _join_split_names(" ".join(tokens), self.stems)
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
-        corrections = {w: w if w in names else self.correct(w) for w in expanded.split()}
-        text = " ".join(corrections[w] for w in expanded.split())
-        corrections = {w: fixed for w, fixed in corrections.items() if fixed != w}
+        corrected = {w: w if w in names else self.correct(w) for w in expanded.split()}
+        text = " ".join(corrected[w] for w in expanded.split())
         content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER and w not in DISCOURSE
                    and (len(w) > 1 or w.isdigit())]
         kept = set(text.split())  # a part of a name typed apart ("xiu" in "yang xiu ling") was joined away
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
+        focus = _focus(text)
         return Question(
-            raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=_focus(text),
+            raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=_alternatives(text),
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
             and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
-            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), _focus(text)),
-            measure=next((kind for kind, pattern in MEASURES if pattern.search(text)), None),
-            corrections=corrections)
+            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),
+            measure=next((kind for kind, pattern in MEASURES if pattern.search(text)), None))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
