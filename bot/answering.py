@@ -446,8 +446,8 @@ class Answerer:
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
             kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
             return f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
-        if not support.focus_found and question.head:
-            return f"doesn't say which “{question.head}”"
+        if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
+            return f"doesn't say {'who' if question.focus == Focus.PERSON else 'which'} “{question.head}”"
         return f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
 
     def _abstain(self, question: Question, confidence: float) -> Answer:

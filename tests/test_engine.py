@@ -141,3 +141,8 @@ def test_answer_json_follows_the_contract(engine):
     data = engine.ask("Who is Li Bohu?").to_dict()
     assert list(data) == ["question", "answer", "abstained", "citations", "latency_ms", "index_version"]
     assert list(data["citations"][0]) == ["n", "doc", "title", "paragraph", "quote", "text", "score"]
+
+
+def test_a_who_question_the_article_cannot_answer_says_who_is_missing(engine):
+    answer = engine.ask("who moderated the forum?")
+    assert answer.abstained and answer.answer.startswith("The article doesn't say who “moderated”")
