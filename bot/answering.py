@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.answer import Answer, Citation, Kind
-from bot.chunking import sentence_spans
+from bot.chunking import clause_cuts, sentence_spans
 from bot.question import Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
@@ -110,14 +110,11 @@ def holds_focus(question: Question, text: str) -> bool:
 FOCUS_BONUS = 0.5  # a sentence holding the number or date asked for beats one that only shares words
 
 
-_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )")
-
-
 def _clause_window(text: str, start: int, end: int, weights: dict[str, float], limit: int) -> tuple[int, int]:
     """The run of clauses within [start, end) of at most `limit` characters that holds the most question terms,
     rare ones counting more ("coordinated" says more than a name the article repeats)."""
     terms = set(weights)
-    cuts = [start, *(start + m.end() for m in _CLAUSE_CUT.finditer(text[start:end])), end]
+    cuts = [start, *clause_cuts(text, start, end), end]
     clause_terms = [term_set(text[a:b]) & terms for a, b in zip(cuts, cuts[1:])]  # cuts fall between words
     best, best_score = (start, start), -1.0
     for i in range(len(cuts) - 1):
@@ -138,6 +135,9 @@ def _clause_window(text: str, start: int, end: int, weights: dict[str, float], l
     return best
 
 
+# A name asked about found the paragraph; inside it, the fact asked about picks the sentence ("Li's specific
+# recommendations" are in the clause with "specific", not the one with "Li Bohu").
+NAME_IN_SPAN = 0.25
 SPAN_SPECIFICITY_WEIGHT = 0.5  # of rare-term coverage when choosing the span; 0.25-1.0 all give the same spans
 SHORT_SENTENCE = 100  # characters; a sentence this short rarely carries the whole fact
 _REFERS_BACK = re.compile(r"^(It|Its|This|These|That|Those|They|Their|He|His|She|Her)\b|"
@@ -179,7 +179,9 @@ def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limi
     if best.end - best.start <= limit:
         return with_neighbour(paragraph, best.start, best.end, limit)
     inside = [h for h in hits if best.start <= h.passage.start and h.passage.end <= best.end and h.passage != best]
-    narrowest = max(inside, key=rank).passage if inside else best
+    # Inside a passage too long to quote, the part holding the most of what was asked: retrieval's score of a
+    # fragment is unreliable (a clause lacks its sentence's subject), so it only breaks ties.
+    narrowest = max(inside, key=lambda h: (round(specificity(h.passage.text), 2), h.score)).passage if inside else best
     start, end = narrowest.start, narrowest.end
     if end - start <= limit:
         return with_neighbour(paragraph, start, end, limit)
@@ -232,7 +234,7 @@ class Answerer:
         self.unseen_idf = max(self.idf.values(), default=1.0)
         self.paragraph_terms = {(d.id, n): frozenset(content_terms(p)) for d in store.documents.values()
                                 for n, p in enumerate(d.paragraphs, 1)}
-        names = _proper_nouns(p for d in store.documents.values() for p in d.paragraphs)
+        self.names = names = _proper_nouns(p for d in store.documents.values() for p in d.paragraphs)
         # Names and numbers match only literally: "shanghai" is close to "beijing" as vectors, never as a fact.
         self.paragraph_words = {key: sorted(w for w in set(words(store.documents[key[0]].paragraphs[key[1] - 1]))
                                             if w not in names and not any(c.isdigit() for c in w))
@@ -401,15 +403,15 @@ class Answerer:
         passage, paragraph = group[0].passage, self._text(group)
         if question.about_document and self.bylines[passage.doc] == passage.paragraph:
             return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
-        terms = tuple(question.terms) or retrieval.terms
+        weights = self._span_weights(question, retrieval)
         head = stem(question.head) if question.head else None
 
         def specificity(text: str) -> float:  # rare terms covered, and the number, date or thing asked for
             found = term_set(text)
-            return (coverage(terms, found, self.idf, self.unseen_idf) + FOCUS_BONUS * holds_focus(question, text)
+            return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
-        return select_span(group, paragraph, self._weights(terms), self.max_answer_chars, specificity)
+        return select_span(group, paragraph, weights, self.max_answer_chars, specificity)
 
     def _text(self, group: list[Hit]) -> str:
         """The whole paragraph a group of hits comes from."""
@@ -418,6 +420,17 @@ class Answerer:
 
     def _weights(self, terms: Sequence[str]) -> dict[str, float]:
         return {t: self.idf.get(t, self.unseen_idf) for t in terms}
+
+    def _span_weights(self, question: Question, retrieval: Retrieval) -> dict[str, float]:
+        """Within a paragraph, a term is worth its rarity in the corpus times its rarity in English: of
+        "what will the report help consolidate", the sentence with "consolidate" answers, not the one with "report"."""
+        if not question.terms:
+            return self._weights(retrieval.terms)
+        weights: dict[str, float] = {}
+        for word, term in zip(question.words, question.terms):
+            weight = self.idf.get(term, self.unseen_idf) * specificity(word) * (NAME_IN_SPAN if word in self.names else 1.0)
+            weights[term] = max(weights.get(term, 0.0), weight)
+        return weights
 
     def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> Citation:
         passage, paragraph = group[0].passage, self._text(group)

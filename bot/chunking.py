@@ -15,8 +15,13 @@ from bot.corpus import Document
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "jr", "sr"}
 _CLAUSE_END = re.compile(r"[,;:]\s+")
+# Where a quote may be cut inside a sentence: after punctuation, or before a word that opens a clause.
+CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )")
 
 TokenCounter = Callable[[str], int]
+# Stored in the manifest: a build reuses an index's passages only when they were cut the same way.
+# Bump it whenever a change here changes the passages.
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -79,17 +84,46 @@ def _split_to_fit(text: str, start: int, end: int, fits: Callable[[str], bool]) 
     yield from _split_to_fit(text, *_trimmed(text, piece_start, end), fits)
 
 
+_QUOTE_MARKS = re.compile(r'["“”]')
+
+
+def clause_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where [start, end) may be cut between clauses, never inside a quotation ("technology, application, and
+    industry" is one item of a list), unless the span's quotation marks do not pair up."""
+    marks = [m.start() for m in _QUOTE_MARKS.finditer(text, start, end)]
+    paired = len(marks) % 2 == 0
+    return [cut for cut in (start + m.end() for m in CLAUSE_CUT.finditer(text[start:end]))
+            if not (paired and sum(p < cut for p in marks) % 2)]
+
+
+def clause_runs(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """The longest runs of whole clauses of [start, end) that fit in `limit` characters, one from each clause
+    on: what an answer can quote from a sentence too long to quote whole."""
+    cuts = [start, *clause_cuts(text, start, end), end]
+    runs = []
+    for i, first in enumerate(cuts[:-1]):
+        fitting = [c for c in cuts[i + 1:] if len(text[first:c].rstrip(" ,;:")) <= limit]
+        if fitting:
+            runs.append((first, first + len(text[first:fitting[-1]].rstrip(" ,;:"))))
+    return [run for run in dict.fromkeys(runs) if not any(o != run and o[0] <= run[0] and run[1] <= o[1] for o in runs)]
+
+
 def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: int,
-                    count_tokens: TokenCounter, max_tokens: int) -> list[Passage]:
+                    count_tokens: TokenCounter, max_tokens: int, quote_chars: int | None = None) -> list[Passage]:
     """Windows of `sentences_per_passage` sentences (stride 1), each within max_tokens.
 
-    Every sentence also appears as a passage of its own, so a short fact is never diluted by its neighbour.
+    Every sentence also appears as a passage of its own, so a short fact is never diluted by its neighbour,
+    and a sentence longer than `quote_chars` (the longest quote an answer gives) also appears as the runs of
+    clauses a quote can be, so retrieval scores the part of the sentence that holds the fact.
     """
     def fits(piece: str) -> bool:
         return count_tokens(piece) <= max_tokens
 
-    units = [piece for span in sentence_spans(text) for piece in _split_to_fit(text, *span, fits)]
+    sentences = sentence_spans(text)
+    units = [piece for span in sentences for piece in _split_to_fit(text, *span, fits)]
     spans: list[tuple[int, int]] = list(units)
+    if quote_chars:
+        spans += [run for s, e in sentences if e - s > quote_chars for run in clause_runs(text, s, e, quote_chars)]
     for size in range(2, sentences_per_passage + 1):
         for i in range(len(units) - size + 1):
             span = (units[i][0], units[i + size - 1][1])
@@ -99,10 +133,11 @@ def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: 
 
 
 def chunk_documents(docs: Iterable[Document], sentences_per_passage: int,
-                    count_tokens: TokenCounter, max_tokens: int) -> list[Passage]:
+                    count_tokens: TokenCounter, max_tokens: int, quote_chars: int | None = None) -> list[Passage]:
     return [
         passage
         for doc in docs
         for number, paragraph in enumerate(doc.paragraphs, start=1)
-        for passage in chunk_paragraph(doc.id, number, paragraph, sentences_per_passage, count_tokens, max_tokens)
+        for passage in chunk_paragraph(doc.id, number, paragraph, sentences_per_passage, count_tokens, max_tokens,
+                                       quote_chars)
     ]

@@ -1,4 +1,4 @@
-from bot.chunking import chunk_documents, chunk_paragraph, sentence_spans
+from bot.chunking import chunk_documents, chunk_paragraph, clause_cuts, clause_runs, sentence_spans
 from bot.corpus import load_corpus
 from tests.conftest import CORPUS
 
@@ -37,6 +37,28 @@ def test_over_long_sentences_are_split_not_truncated():
     for p in passages:
         covered.update(range(p.start, p.end))
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+LONG_SENTENCE = ("The speaker explained the history of the programme, its early partners and its funding, "
+                 'and then recommended the joint development of "skills, tools, and markets" for the region.')
+
+
+def test_clauses_are_never_cut_inside_a_quotation():
+    cuts = clause_cuts(LONG_SENTENCE, 0, len(LONG_SENTENCE))
+    inside = LONG_SENTENCE.index('"skills'), LONG_SENTENCE.index('markets"')
+    assert cuts and not any(inside[0] < cut <= inside[1] for cut in cuts)
+
+
+def test_a_sentence_too_long_to_quote_is_also_indexed_as_quotable_clause_runs():
+    def characters(text):
+        return len(text)
+    runs = clause_runs(LONG_SENTENCE, 0, len(LONG_SENTENCE), limit=120)
+    assert runs and all(e - s <= 120 for s, e in runs)
+    assert any(LONG_SENTENCE[s:e].endswith('"skills, tools, and markets" for the region.') for s, e in runs)
+    passages = chunk_paragraph("d", 1, LONG_SENTENCE, 2, characters, max_tokens=1000, quote_chars=120)
+    assert {(p.start, p.end) for p in passages} == {(0, len(LONG_SENTENCE)), *runs}
+    whole = [p for p in passages if (p.start, p.end) == (0, len(LONG_SENTENCE))]
+    assert chunk_paragraph("d", 1, LONG_SENTENCE, 2, characters, max_tokens=1000) == whole
 
 
 class CountingText(str):
