@@ -50,6 +50,7 @@ hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz p
 haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
 literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
 fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
+even anyways roughly approximately
 """.split())
 _CHATTER_CLAUSE = re.compile(
     r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|"
@@ -63,7 +64,8 @@ _LEAD_IN = re.compile(
     r"( (kindly|please))?( (tell|let) me( know)?| explain)?|(could|can|would|might) (anyone|someone|somebody|you)"
     r"( (here|please|kindly))*( (tell|let) me( know)?| explain( to me)?| list| clarify| confirm| say)|"
     r"i'd (like|love) to know|i'd be (most |very |really )?grateful (for|if)( (someone|anyone|you) (could|would))?|"
-    r"does anyone know|do you know|please (tell|let) me( know)?|i'm (curious|wondering)( about)?)\b\s*", re.I)
+    r"(does|do|would) (anyone|someone|somebody|you)( here)?( happen to)? know( if| whether)?|please (tell|let) me( know)?|"
+    r"i'm (curious|wondering)( about)?)\b\s*", re.I)
 _CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|"
                       r"\s+but\s+(?=\w)", re.I)
 # Words that say how to answer, not what about: "what does it *say* about", "describe *exactly*".
@@ -103,7 +105,9 @@ _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
-    (Focus.NUMBER, re.compile(r"\bhow (many|much|old|long|often|far|big|large|tall)\b|"
+    # "How much did it cost" asks for a number (see MEASURES); "how much has it improved" asks for a degree.
+    (Focus.NUMBER, re.compile(r"\bhow (many|much(?! (has|have|had|does|do|did|is|are|was|were|will|can|would)\b)|"
+                              r"old|long|often|far|big|large|tall)\b|"
                               r"\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
     (Focus.DATE, re.compile(r"^\s*when\b|\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|"
                             r"\bwhat yr\b", re.I)),
@@ -238,7 +242,8 @@ class Analyser:
         kept = set(text.split())  # a part of a name typed apart ("xiu" in "yang xiu ling") was joined away
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
-        focus = _focus(text)
+        measure = next((kind for kind, pattern in MEASURES if pattern.search(text)), None)
+        focus = Focus.NUMBER if measure else _focus(text)
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=_alternatives(text),
@@ -248,7 +253,7 @@ class Analyser:
             and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),
-            measure=next((kind for kind, pattern in MEASURES if pattern.search(text)), None))
+            measure=measure)
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -339,12 +344,16 @@ MEASURES = [
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
 ]
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
+_COUNTED = re.compile(r"\bhow many\s+([a-z'-]+)", re.I)
 
 
 def _head(text: str, focus: Focus) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
     A number or date question needs a number or date, not the word "year" or "amount" itself."""
-    if focus in (Focus.NUMBER, Focus.DATE):
+    if focus == Focus.NUMBER:  # "how many *pages*": a count of that thing, not any number
+        counted = _COUNTED.search(text)
+        return counted.group(1).lower() if counted and counted.group(1).lower() not in _AUXILIARY | _NOT_A_HEAD else None
+    if focus == Focus.DATE:
         return None
     deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
     if deed:  # "who *moderated* the forum": the deed is what the cited text must hold

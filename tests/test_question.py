@@ -34,6 +34,8 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("how many achievements were released", Focus.NUMBER), ("when did the forum start", Focus.DATE),
     ("where was it held", Focus.PLACE), ("who is li bohu", Focus.PERSON), ("why is beijing important", Focus.REASON),
     ("is yang an academician", Focus.YES_NO), ("what did the report cover", Focus.THING),
+    ("how much has the platform improved, a bit or a lot", Focus.THING),  # a degree, not a number
+    ("how much did a ticket cost", Focus.NUMBER),
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
@@ -41,7 +43,8 @@ def test_focus(analyser, question, focus):
 
 @pytest.mark.parametrize("question, head", [("which university did yang xiuling study at", "university"),
                                             ("what's zhang qin's email", "email"), ("which 3 things does li want", None),
-                                            ("what did li say", None), ("how many days does it last", None),
+                                            ("what did li say", None), ("how many days does it last", "days"),
+                                            ("how many pages is the report", "pages"), ("what year was it", None),
                                             ("which academician actually gets named", "academician"),
                                             ("what does beijing plan to do next", None),
                                             ("who moderated the forum", "moderated"), ("who took part", None),
