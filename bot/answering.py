@@ -35,8 +35,9 @@ march april may june july august september october november december monday tues
 saturday sunday spring summer autumn winter""".split())
 # Who wrote a piece is stated by its byline: "(reporter Zhang Qin)", "By Jane Doe", "correspondent ...".
 BYLINE = re.compile(r"\b(reporter|correspondent|by|editor|writer|journalist|author)\s+[A-Z]", re.I)
+# What the title and byline answer about the document itself.
 AUTHOR_WORDS = frozenset("author authors writer wrote written write writes journalist byline reporter reported "
-                         "correspondent publish published publication".split())
+                         "correspondent publish published publication headline title".split())
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,9 @@ def test_alternatives_let_either_side_answer(analyser):
 def test_about_the_article_itself(analyser):
     assert analyser.analyse("who wrote this?").about_document
     assert not analyser.analyse("what does the report cover").about_document
+    assert analyser.analyse("whats the headline").about_document
+    assert analyser.analyse("what's the title?").about_document
+    assert not analyser.analyse("what was the title of li's speech").about_document  # a title the article quotes
 
 
 def test_specificity_weighs_rare_words_over_everyday_ones():
