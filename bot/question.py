@@ -261,8 +261,14 @@ class Analyser:
         clauses = [c.strip() for c in _CLAUSES.split(raw) if c.strip()]
         kept = [c for c in clauses if not _CHATTER_CLAUSE.match(c.lower().strip(" ,.!?"))]
         kept = [c for c in kept if any(w.lower() not in CHATTER for w in WORD.findall(c))]
-        about_asker = [c for c in kept if _ABOUT_ASKER.match(c) and "?" not in c]  # "I'm trying to decide ..."
-        kept = [_LEAD_IN.sub("", c) or c for c in kept if c not in about_asker] or kept
+        asked = []
+        for clause in kept:
+            question = _LEAD_IN.sub("", clause)
+            if question and question != clause:  # "I was wondering whether ...": the rest is the question
+                asked.append(question)
+            elif not (_ABOUT_ASKER.match(clause) and "?" not in clause):  # not "I'm trying to decide ..."
+                asked.append(clause)
+        kept = asked or kept
         return " ".join(kept) if kept else raw
 
     def _name_like(self, text: str) -> list[str]:

@@ -105,6 +105,8 @@ def test_polite_lead_ins_and_remarks_about_the_asker_are_dropped(analyser):
     q = analyser.analyse("Good morning! I was hoping someone might kindly let me know who wrote the report? "
                          "I'm trying to decide whether to read it.")
     assert q.text.startswith("who wrote") and "decide" not in q.words
+    q = analyser.analyse("I was just wondering whether Yang Xiuling holds a Party position, and if so, what it is?")
+    assert {"yang", "xiuling", "party", "position"} <= set(q.words)  # the lead-in goes, the question it leads stays
 
 
 def test_run_together_words_are_split_but_names_are_not(analyser):
