@@ -29,7 +29,7 @@ CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support be
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen hundred hundreds thousand
-thousands million millions billion billions half percent several first second third four""".split())
+thousands million millions billion billions half percent several""".split())  # counts: "first" counts nothing
 DATE_WORDS = frozenset("""yesterday today tomorrow morning afternoon evening night year years month week january february
 march april may june july august september october november december monday tuesday wednesday thursday friday
 saturday sunday spring summer autumn winter""".split())
@@ -79,7 +79,7 @@ def _is_year(word: str) -> bool:
 
 def _has_number(text: str) -> bool:
     """A count or amount: a year ("the 2020 forum") answers "when", not "how many"."""
-    return any((w.isdigit() and not _is_year(w)) or w in NUMBER_WORDS for w in words(text))
+    return any(_is_count(w) for w in words(text))
 
 
 def _has_date(text: str) -> bool:
@@ -103,11 +103,31 @@ REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a r
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
 
 
+COUNTED_WITHIN = 3  # words between a number and what it counts: "two major achievements"
+
+
+def _counts(text: str, thing: str) -> bool:
+    """The text gives a count of `thing`: "how many platforms" is not answered by "two achievements"."""
+    tokens = words(text)
+    target = stem(thing)
+    return any(_is_count(w) and any(stem(t) == target for t in tokens[i + 1:i + 1 + COUNTED_WITHIN])
+               for i, w in enumerate(tokens))
+
+
+def _is_count(word: str) -> bool:
+    return (word.isdigit() and not _is_year(word)) or word in NUMBER_WORDS
+
+
 def holds_focus(question: Question, text: str) -> bool:
-    """The text has the kind of thing asked for: a number (of the kind asked: an age, a sum ...) or a date."""
+    """The text has the kind of thing asked for: a number (of the kind asked: an age, a sum, a count of the
+    things named) or a date."""
     if question.measure:
         return bool(MEASURE_PATTERNS[question.measure].search(text))
+    if question.focus == Focus.NUMBER and question.head:
+        return _counts(text, question.head)
     return FOCUS_CHECKS.get(question.focus, bool)(text)
+
+
 FOCUS_BONUS = 0.5  # a sentence holding the number or date asked for beats one that only shares words
 
 
@@ -167,15 +187,17 @@ def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[in
 
 
 def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limit: int,
-                specificity: Callable[[str], float]) -> tuple[int, int]:
+                specificity: Callable[[str], float], needed: Callable[[str], bool] = bool) -> tuple[int, int]:
     """The paragraph's passage that scores best and covers the question's rarest terms, narrowed to its best
     sentence or clauses when too long, widened by a neighbour sentence when it cannot stand alone.
 
     Retrieval ranks paragraphs; inside one, a sentence that repeats the article's common words should not
-    beat the one holding the specific term asked about."""
+    beat the one holding the specific term asked about, and one holding what is `needed` (the number or date
+    asked for) beats any that doesn't."""
     def rank(hit: Hit) -> float:
         return hit.score + SPAN_SPECIFICITY_WEIGHT * specificity(hit.passage.text)
 
+    hits = [h for h in hits if needed(h.passage.text)] or hits
     best = max(hits, key=rank).passage
     if best.end - best.start <= limit:
         return with_neighbour(paragraph, best.start, best.end, limit)
@@ -382,12 +404,14 @@ class Answerer:
         shown = previous.citations or previous.related
         if not shown:  # nothing was shown yet: the best passage for the earlier question
             return self.answer(question, retrieval)
-        last = shown[-1]
-        doc = self.store.documents[last.doc]
-        number, after = last.paragraph, last.text.find(last.quote) + len(last.quote)
+        main = shown[0]  # read on from the answer itself, past anything else already shown
+        doc = self.store.documents[main.doc]
+        seen = [(c.paragraph, c.quote) for c in shown if c.doc == main.doc]
+        number, after = main.paragraph, main.text.find(main.quote) + len(main.quote)
         while number <= len(doc.paragraphs):
             paragraph = doc.paragraphs[number - 1]
-            following = [(s, e) for s, e in sentence_spans(paragraph) if s >= after]
+            following = [(s, e) for s, e in sentence_spans(paragraph) if s >= after
+                         and not any(n == number and paragraph[s:e] in quote for n, quote in seen)]
             if following:
                 start, end = with_neighbour(paragraph, *following[0], self.max_answer_chars)
                 start = max(start, following[0][0])  # never step back into what was shown
@@ -412,7 +436,8 @@ class Answerer:
             return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
-        return select_span(group, paragraph, weights, self.max_answer_chars, specificity)
+        return select_span(group, paragraph, weights, self.max_answer_chars, specificity,
+                           lambda text: holds_focus(question, text))
 
     def _text(self, group: list[Hit]) -> str:
         """The whole paragraph a group of hits comes from."""

@@ -7,6 +7,7 @@ it leans on earlier turns. Nothing here knows a particular document: the corpus 
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -99,7 +100,9 @@ _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|ke
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
-_CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then)\b", re.I)
+_CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
+                           r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
+                           re.I)  # "in which industry?" completes the question before
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
@@ -141,8 +144,8 @@ class Question:
     names: tuple[str, ...] = ()  # corpus names recognised (surface form), in any script
     unknown: tuple[str, ...] = ()  # words that look like names the corpus never mentions
     language: str = "en"  # "en", "zh" or "other"
-    refers_back: bool = False  # leans on earlier turns ("what did she say next?")
-    wants_more: bool = False  # "tell me more", "what else"
+    refers_back: bool = False  # leans on earlier turns ("what did she say next?", "anything more specific?")
+    wants_more: bool = False  # "tell me more", "what else": carry on reading
     about_document: bool = False  # "who wrote this?"
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
@@ -250,8 +253,8 @@ class Analyser:
             alternatives=_alternatives(text),
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
-            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text)) and not self._has_own_subject(text)
-            and not about_document,
+            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text))
+            and not self._has_own_subject(text) and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),
             measure=measure)
@@ -351,15 +354,18 @@ MEASURES = [
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
 ]
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
-_COUNTED = re.compile(r"\bhow many\s+([a-z'-]+)", re.I)
+_COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 
 
 def _head(text: str, focus: Focus) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
     A number or date question needs a number or date, not the word "year" or "amount" itself."""
-    if focus == Focus.NUMBER:  # "how many *pages*": a count of that thing, not any number
+    if focus == Focus.NUMBER:  # "how many industrial *platforms* does it have": a count of that thing, not any number
         counted = _COUNTED.search(text)
-        return counted.group(1).lower() if counted and counted.group(1).lower() not in _AUXILIARY | _NOT_A_HEAD else None
+        phrase = list(itertools.takewhile(lambda w: w not in _AUXILIARY, counted.group(1).lower().split())) if counted else []
+        while len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "how many people *attended*": a verb
+            phrase.pop()
+        return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
     if focus == Focus.DATE:
         return None
     deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)

@@ -104,7 +104,21 @@ def test_a_pronoun_follow_up_is_resolved_from_the_earlier_turn(engine):
     assert "new generation of smart science and technology" in answer.answer
 
 
-@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "whats this article about"])
+def test_tell_me_more_reads_on_after_the_answer_not_after_a_see_also(engine):
+    from bot.answer import Answer, Citation
+
+    answerer, doc = engine.loaded.answerer, next(iter(engine.store.documents.values()))
+    def cite(n, number):
+        paragraph = doc.paragraphs[number - 1]
+        return Citation(n, doc.id, doc.title, number, paragraph, paragraph, 1.0)
+    previous = Answer("why does it matter?", "…", False, (cite(1, 4), cite(2, 2)))
+    question = engine.loaded.analyser.analyse("tell me more")
+    more = answerer.more(question, previous, engine._retrieve(engine.loaded, "tell me more"))
+    assert more.citations[0].paragraph == 5  # ¶4 answered; ¶2 was only a second citation
+
+
+@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "whats this article about",
+                                      "whats the headline"])
 def test_questions_about_the_article_itself_are_answered_from_its_byline(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1

@@ -76,6 +76,11 @@ def test_alternatives_let_either_side_answer(analyser):
     assert q.alternatives and any("academ" in side for pair in q.alternatives for side in pair)
 
 
+@pytest.mark.parametrize("question", ["in which industry?", "anything more specific?", "and what did she say"])
+def test_elliptical_questions_lean_on_the_turn_before(analyser, question):
+    assert analyser.analyse(question).refers_back
+
+
 def test_about_the_article_itself(analyser):
     assert analyser.analyse("who wrote this?").about_document
     assert not analyser.analyse("what does the report cover").about_document

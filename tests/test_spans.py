@@ -89,3 +89,18 @@ def test_quoted_marks_only_the_ends_that_were_cut():
     assert quoted(PARAGRAPH, *BEIJING) == PARAGRAPH[slice(*BEIJING)]
     assert quoted(PARAGRAPH, BEIJING[0], BEIJING[1] - 10) == PARAGRAPH[BEIJING[0]:BEIJING[1] - 10] + "…"
     assert quoted(PARAGRAPH, WHITE_PAPER[0] + 7, WHITE_PAPER[1]) == "…" + PARAGRAPH[WHITE_PAPER[0] + 7:WHITE_PAPER[1]]
+
+
+def test_a_count_answers_how_many_only_for_the_things_it_counts():
+    from bot.answering import _counts
+    assert _counts("The forum also released two major achievements.", "achievements")
+    assert not _counts("The forum also released two major achievements.", "platforms")
+    assert not _counts("It was the 2020 edition of the report.", "editions")  # a year counts nothing
+
+
+def test_the_sentence_holding_the_number_asked_for_is_quoted():
+    hits = [hit(*WHITE_PAPER, 0.9), hit(*BEIJING, 0.5)]
+    def has_year(text):
+        return "next year" in text
+    assert select_span(hits, PARAGRAPH, {}, 400, no_specificity, needed=has_year) == BEIJING
+    assert select_span(hits, PARAGRAPH, {}, 400, no_specificity) != BEIJING
