@@ -103,6 +103,18 @@ REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a r
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
 
 
+# Words before a noun that point at it without naming it: "our newspaper", "all parties".
+UNNAMING = frozenset("our their his her its all some many various other these those several any".split())
+
+
+def only_unnamed(text: str, thing: str) -> bool:
+    """The text mentions `thing` only as "our newspaper" or "all parties": "which" one is not said."""
+    tokens = words(text)
+    target = stem(thing)
+    found = [i for i, t in enumerate(tokens) if stem(t) == target]
+    return bool(found) and all(i > 0 and tokens[i - 1] in UNNAMING for i in found)
+
+
 COUNTED_WITHIN = 3  # words between a number and what it counts: "two major achievements"
 
 
@@ -341,6 +353,8 @@ class Answerer:
         focus_found = holds_focus(question, paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
+            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
+                focus_found = False  # "which newspaper?" is not answered by "our newspaper"
         if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
             focus_found = False
         return Support(unsupported, lacking, focus_found)
@@ -387,13 +401,16 @@ class Answerer:
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
 
     def _about(self, question: Question, retrieval: Retrieval) -> Answer:
-        """"What is this article about?", "who wrote it?": the title and the byline's opening sentence of the
-        document the question is closest to (with several documents, "this" is the one it talks about)."""
+        """"What is this article about?", "who wrote it?": the title and the opening sentences (as many as a
+        quote holds) of the byline's paragraph, in the document the question is closest to (with several
+        documents, "this" is the one it talks about). A news lead says what the piece is about."""
         doc = self.store.documents[retrieval.hits[0].passage.doc] if retrieval.hits \
             else next(iter(self.store.documents.values()))
         number = self.bylines[doc.id] or 1
         paragraph = doc.paragraphs[number - 1]
-        start, end = sentence_spans(paragraph)[0]
+        sentences = sentence_spans(paragraph)
+        start = sentences[0][0]
+        end = max((e for _, e in sentences if e - start <= self.max_answer_chars), default=sentences[0][1])
         citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
         return Answer(question.raw, f"The article is titled “{doc.title}”. It begins: {paragraph[start:end]} [1]", False,
                       (citation,), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)

@@ -104,3 +104,11 @@ def test_the_sentence_holding_the_number_asked_for_is_quoted():
         return "next year" in text
     assert select_span(hits, PARAGRAPH, {}, 400, no_specificity, needed=has_year) == BEIJING
     assert select_span(hits, PARAGRAPH, {}, 400, no_specificity) != BEIJING
+
+
+def test_a_thing_mentioned_only_as_ours_or_all_is_not_named():
+    from bot.answering import only_unnamed
+    assert only_unnamed("News from our newspaper (reporter Zhang Qin).", "newspaper")
+    assert only_unnamed("with the joint efforts of all parties", "parties")
+    assert not only_unnamed("It was printed by the Beijing Daily newspaper.", "newspaper")
+    assert not only_unnamed("News from our newspaper.", "university")  # not mentioned at all: another check's job
