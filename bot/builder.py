@@ -37,7 +37,7 @@ KEEP_VERSIONS = 2  # the one serving and the one before it, for a quick manual r
 BUILD_PREFIX = ".build-"  # a version being written; renamed into versions/ when complete
 BUILD_LOCK = ".build.lock"  # one writer at a time, across processes (the CLI and a running bot)
 # Low length normalisation: a long sentence that names the subject should not lose to a short one that merely mentions it.
-BM25_K1, BM25_B = 1.2, 0.25
+BM25_K1, BM25_B = 0.8, 0.25
 # HNSW, used above `hnsw_threshold` passages: 32 links per node; efSearch 64 gave recall@10 0.986 on 1M clustered
 # vectors at 0.55 ms a query (32: 0.941; 128: 0.998 at twice the time), see benchmarks/RESULTS.md.
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 64
