@@ -37,6 +37,7 @@ KEEP_VERSIONS = 2  # the one serving and the one before it, for a quick manual r
 BUILD_PREFIX = ".build-"  # a version being written; renamed into versions/ when complete
 BUILD_LOCK = ".build.lock"  # one writer at a time, across processes (the CLI and a running bot)
 # Low length normalisation: a long sentence that names the subject should not lose to a short one that merely mentions it.
+# Low k1: a term's repeats saturate early, so a paragraph repeating the document's common words gains little.
 BM25_K1, BM25_B = 0.8, 0.25
 # HNSW, used above `hnsw_threshold` passages: 32 links per node; efSearch 64 gave recall@10 0.986 on 1M clustered
 # vectors at 0.55 ms a query (32: 0.941; 128: 0.998 at twice the time), see benchmarks/RESULTS.md.
@@ -57,6 +58,12 @@ class BuildReport:
 
 # The calibration values answering reads; the fit's report (counts, rates, AUC) does not change an answer.
 ANSWERING_CALIBRATION = ("threshold", "unsupported", "calibrated")
+
+
+def stems_version() -> int:
+    from bot.text import STEMS_VERSION  # imported when building: `index info` stays light
+
+    return STEMS_VERSION
 
 
 def index_version(manifest: dict) -> str:
@@ -193,7 +200,7 @@ class IndexBuilder:
             "model": self.embedder.name,
             "dimension": self.embedder.dimension,
             "chunker": self.chunker,
-            "bm25": {"k1": BM25_K1, "b": BM25_B},
+            "bm25": {"k1": BM25_K1, "b": BM25_B, "stems": stems_version()},
             "index_type": kind,
             "onnx": self.embedder.export_onnx(self.root / MODELS),  # the query model without torch; None: PyTorch answers
             "documents": {d.id: {"title": d.title, "content_hash": d.content_hash, "paragraphs": len(d.paragraphs),

@@ -117,3 +117,9 @@ def test_polite_lead_ins_and_remarks_about_the_asker_are_dropped(analyser):
 def test_run_together_words_are_split_but_names_are_not(analyser):
     assert "life cycle" in analyser.analyse("the whole product lifecycle").text
     assert analyser.analyse("did tencent speak").unknown == ("tencent",)
+
+
+def test_irregular_verb_forms_share_their_verb_s_stem():
+    from bot.text import stem
+    assert stem("led") == stem("leading") and stem("spoke") == stem("speaks") and stem("wrote") == stem("writing")
+    assert stem("left") == "left"  # as often a direction as a verb: left alone
