@@ -90,7 +90,8 @@ FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, F
 # A number of the kind asked for: general English forms, not any particular document's.
 MEASURE_PATTERNS = {
     "age": re.compile(r"\baged?\s+\d+|\b\d+[- ]years?[- ]old\b|,\s*\d{2},", re.I),
-    "money": re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(yuan|dollars?|usd|rmb|euros?|pounds?)\b|\b(free of charge|free)\b", re.I),
+    "money": re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(yuan|dollars?|usd|rmb|euros?|pounds?)\b|\bfree of charge\b|"
+                       r"\b(for|is|are|was|were|be) free\b|\bfree (admission|entry|tickets?)\b", re.I),  # not "free trade"
     "duration": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
                            r"(years?|months?|weeks?|days?|hours?|minutes?)\b|\bsince\b", re.I),
     "percent": re.compile(r"\d\s?%|\bper ?cent\b", re.I),
@@ -119,9 +120,12 @@ COUNTED_WITHIN = 3  # words between a number and what it counts: "two major achi
 
 
 def _counts(text: str, thing: str) -> bool:
-    """The text gives a count of `thing`: "how many platforms" is not answered by "two achievements"."""
+    """The text gives a count of `thing`: "how many platforms" is not answered by "two achievements" when the
+    text names platforms uncounted. A thing it calls by another word ("people" for "visitors") needs any count."""
     tokens = words(text)
     target = stem(thing)
+    if all(stem(t) != target for t in tokens):
+        return _has_number(text)
     return any(_is_count(w) and any(stem(t) == target for t in tokens[i + 1:i + 1 + COUNTED_WITHIN])
                for i, w in enumerate(tokens))
 

@@ -112,3 +112,11 @@ def test_a_thing_mentioned_only_as_ours_or_all_is_not_named():
     assert only_unnamed("with the joint efforts of all parties", "parties")
     assert not only_unnamed("It was printed by the Beijing Daily newspaper.", "newspaper")
     assert not only_unnamed("News from our newspaper.", "university")  # not mentioned at all: another check's job
+
+
+def test_a_price_is_a_sum_or_free_admission_not_free_trade():
+    from bot.answering import holds_focus
+    from bot.question import Focus, Question
+    price = Question("how much was a ticket?", "how much was a ticket", ("ticket",), focus=Focus.NUMBER, measure="money")
+    assert holds_focus(price, "Tickets cost 50 yuan.") and holds_focus(price, "Entry is free for students.")
+    assert not holds_focus(price, "free trade demonstration zones in the national service industry")
