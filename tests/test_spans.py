@@ -94,7 +94,8 @@ def test_quoted_marks_only_the_ends_that_were_cut():
 def test_a_count_answers_how_many_only_for_the_things_it_counts():
     from bot.answering import _counts
     assert _counts("The forum also released two major achievements.", "achievements")
-    assert not _counts("The forum also released two major achievements.", "platforms")
+    assert not _counts("The forum released two achievements about its platform.", "platforms")  # named, not counted
+    assert _counts("More than 3,000 visitors came.", "people")  # called otherwise: any count will do
     assert not _counts("It was the 2020 edition of the report.", "editions")  # a year counts nothing
 
 
