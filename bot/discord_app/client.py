@@ -44,6 +44,8 @@ class ForumBot(commands.AutoShardedBot):
     """With one shard (the default below 2,500 servers) an AutoShardedBot behaves like a Bot."""
 
     def __init__(self, settings: Settings, engine):
+        # A text-only bot: discord.py's warnings that voice needs PyNaCl and davey are noise in its output.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # discord.py requires a command prefix; on_message below never runs prefix commands. shard_ids=None
         # (all shards) is discord.py's own default, though its annotation leaves None out.
         super().__init__(command_prefix=commands.when_mentioned, intents=intents_for(settings),
