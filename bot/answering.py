@@ -70,7 +70,8 @@ def coverage(terms: Sequence[str], paragraph_terms: set[str] | frozenset[str], i
     if not terms:
         return 0.0
     weights = [idf.get(t, unseen_idf) for t in terms]
-    return sum(w for t, w in zip(terms, weights) if t in paragraph_terms) / sum(weights)
+    total = sum(weights)  # zero when every term weighs nothing ("what 3 ...")
+    return sum(w for t, w in zip(terms, weights) if t in paragraph_terms) / total if total else 0.0
 
 
 def _is_year(word: str) -> bool:
@@ -218,9 +219,14 @@ def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limi
     if best.end - best.start <= limit:
         return with_neighbour(paragraph, best.start, best.end, limit)
     inside = [h for h in hits if best.start <= h.passage.start and h.passage.end <= best.end and h.passage != best]
-    # Inside a passage too long to quote, the part holding the most of what was asked: retrieval's score of a
-    # fragment is unreliable (a clause lacks its sentence's subject), so it only breaks ties.
-    narrowest = max(inside, key=lambda h: (round(specificity(h.passage.text), 2), h.score)).passage if inside else best
+    # Inside a passage too long to quote, the part holding the most of what was asked, then the most mentions of
+    # it ("what 2 kinds of recommendations": the part naming both). Retrieval's score of a fragment is
+    # unreliable (a clause lacks its sentence's subject), so it only breaks the remaining ties.
+    def mentions(text: str) -> int:
+        return sum(weights.get(stem(w), 0.0) > 0 for w in words(text))
+
+    narrowest = max(inside, key=lambda h: (round(specificity(h.passage.text), 2), mentions(h.passage.text),
+                                           h.score)).passage if inside else best
     start, end = narrowest.start, narrowest.end
     if end - start <= limit:
         return with_neighbour(paragraph, start, end, limit)
