@@ -121,3 +121,8 @@ def test_a_price_is_a_sum_or_free_admission_not_free_trade():
     price = Question("how much was a ticket?", "how much was a ticket", ("ticket",), focus=Focus.NUMBER, measure="money")
     assert holds_focus(price, "Tickets cost 50 yuan.") and holds_focus(price, "Entry is free for students.")
     assert not holds_focus(price, "free trade demonstration zones in the national service industry")
+
+
+def test_coverage_of_terms_that_weigh_nothing_is_zero():
+    from bot.answering import coverage
+    assert coverage(("3",), frozenset({"3"}), {"3": 0.0}, 0.0) == 0.0
