@@ -58,7 +58,19 @@ _CHATTER_CLAUSE = re.compile(
     r"just (trying|wondering|curious|checking)|"
     r"genuinely|honestly|quick (one|q|question)|no idea|i (can't|cannot|couldn't) tell|lol|pls|please|idk|"
     r"(i'm|im|i am) (confused|curious|wondering|not sure|new here)|if (that|this) makes sense|"
-    r"(sorry )?if (this|that|thats|that's|it's|its) (is )?(a )?(obvious|silly|dumb|stupid))\b", re.I)
+    r"(sorry )?if (this|that|thats|that's|it's|its) (is )?(a )?(obvious|silly|dumb|stupid)|"
+    r"(any )?help (would be |is )?(much |greatly |really )?appreciated)\b", re.I)
+# "sorry to bother, i'm confused, what does it say ...": the question after the chatter, in the same clause.
+_ASKED_AFTER_COMMA = re.compile(r",\s+(?=(what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|can|"
+                                r"could|will|would)\b)", re.I)
+
+
+def _asked_after_chatter(clause: str) -> str:
+    if not _CHATTER_CLAUSE.match(clause.lower().strip(" ,.!?")):
+        return clause
+    return clause[_ASKED_AFTER_COMMA.search(clause).end():]
+
+
 # Polite lead-ins before the question itself: "I was hoping someone might kindly let me know who ...".
 _LEAD_IN = re.compile(
     r"^.*?\b(i was (just )?(hoping|wondering)( if| whether)?( (someone|anyone|somebody|you) (might|could|would|can))?"
@@ -262,7 +274,8 @@ class Analyser:
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
         clauses = [c.strip() for c in _CLAUSES.split(raw) if c.strip()]
-        kept = [c for c in clauses if not _CHATTER_CLAUSE.match(c.lower().strip(" ,.!?"))]
+        kept = [_asked_after_chatter(c) for c in clauses if not _CHATTER_CLAUSE.match(c.lower().strip(" ,.!?"))
+                or _ASKED_AFTER_COMMA.search(c)]
         kept = [c for c in kept if any(w.lower() not in CHATTER for w in WORD.findall(c))]
         asked = []
         for clause in kept:

@@ -110,6 +110,9 @@ def test_polite_lead_ins_and_remarks_about_the_asker_are_dropped(analyser):
     q = analyser.analyse("Good morning! I was hoping someone might kindly let me know who wrote the report? "
                          "I'm trying to decide whether to read it.")
     assert q.text.startswith("who wrote") and "decide" not in q.words
+    q = analyser.analyse("hi! sorry to bother, i'm still confused, what does china's manufacturing need to adapt to? "
+                         "any help appreciated")
+    assert q.text.startswith("what does") and {"manufacturing", "adapt"} <= set(q.words) and "help" not in q.words
     q = analyser.analyse("I was just wondering whether Yang Xiuling holds a Party position, and if so, what it is?")
     assert {"yang", "xiuling", "party", "position"} <= set(q.words)  # the lead-in goes, the question it leads stays
 
