@@ -17,7 +17,7 @@ from bot.chunking import clause_cuts, sentence_spans
 from bot.question import Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import WORD, content_terms, stem, term_set, words
+from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
@@ -117,31 +117,34 @@ def only_unnamed(text: str, thing: str) -> bool:
     return bool(found) and all(i > 0 and tokens[i - 1] in UNNAMING for i in found)
 
 
-COUNTED_WITHIN = 3  # words between a number and what it counts: "two major achievements"
+COUNTED_WITHIN = 3  # content words between a number and what it counts: "four types of new technologies"
+COUNTED_SIMILAR = 0.45  # cosine at which the counted word is the thing asked about ("visitors" for "people")
+Closest = Callable[[str, Sequence[str]], float]  # a word's best cosine to some words, under the model
 
 
-def _counts(text: str, thing: str) -> bool:
-    """The text gives a count of `thing`: "how many platforms" is not answered by "two achievements" when the
-    text names platforms uncounted. A thing it calls by another word ("people" for "visitors") needs any count."""
-    tokens = words(text)
+def _counts(text: str, thing: str, closest: Closest | None = None) -> bool:
+    """The text gives a count of `thing`: "how many platforms" is not answered by "two achievements". A thing
+    the text calls by another word is counted when a counted word is close to it ("3,000 visitors" for "how
+    many people"); with no word vectors to tell, any count will do."""
+    tokens = [t for t in words(text) if t not in STOPWORDS or _is_count(t)]
+    counted = [t for i, w in enumerate(tokens) if _is_count(w) for t in tokens[i + 1:i + 1 + COUNTED_WITHIN]]
     target = stem(thing)
-    if all(stem(t) != target for t in tokens):
-        return _has_number(text)
-    return any(_is_count(w) and any(stem(t) == target for t in tokens[i + 1:i + 1 + COUNTED_WITHIN])
-               for i, w in enumerate(tokens))
+    if any(stem(t) == target for t in tokens) or closest is None:
+        return any(stem(t) == target for t in counted) if any(stem(t) == target for t in tokens) else bool(counted)
+    return bool(counted) and closest(thing, counted) >= COUNTED_SIMILAR
 
 
 def _is_count(word: str) -> bool:
     return (word.isdigit() and not _is_year(word)) or word in NUMBER_WORDS
 
 
-def holds_focus(question: Question, text: str) -> bool:
+def holds_focus(question: Question, text: str, closest: Closest | None = None) -> bool:
     """The text has the kind of thing asked for: a number (of the kind asked: an age, a sum, a count of the
     things named) or a date."""
     if question.measure:
         return bool(MEASURE_PATTERNS[question.measure].search(text))
     if question.focus == Focus.NUMBER and question.head:
-        return _counts(text, question.head)
+        return _counts(text, question.head, closest)
     return FOCUS_CHECKS.get(question.focus, bool)(text)
 
 
@@ -339,6 +342,12 @@ class Answerer:
                            self.idf, self.unseen_idf)
         return top.dense + COVERAGE_WEIGHT * covered
 
+    def holds_focus(self, question: Question, text: str) -> bool:
+        return holds_focus(question, text, self._closest)
+
+    def _closest(self, word: str, candidates: Sequence[str]) -> float:
+        return float(self.similarity([word], list(candidates)).max())
+
     def support(self, question: Question, key: tuple[str, int]) -> Support:
         """How much of what the question asks the paragraph holds: its terms literally, by stem, or as a
         close word (the model's own vectors bridge "journalist" -> "reporter"), and the kind of thing asked."""
@@ -360,7 +369,7 @@ class Answerer:
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
         paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
-        focus_found = holds_focus(question, paragraph)
+        focus_found = self.holds_focus(question, paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
             if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
@@ -394,7 +403,7 @@ class Answerer:
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
-        if not holds_focus(question, citation.quote):
+        if not self.holds_focus(question, citation.quote):
             support = replace(support, focus_found=False)  # the number or date must be in the quoted sentence
         if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
@@ -460,11 +469,11 @@ class Answerer:
 
         def specificity(text: str) -> float:  # rare terms covered, and the number, date or thing asked for
             found = term_set(text)
-            return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * holds_focus(question, text)
+            return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * self.holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
         return select_span(group, paragraph, weights, self.max_answer_chars, specificity,
-                           lambda text: holds_focus(question, text))
+                           lambda text: self.holds_focus(question, text))
 
     def _text(self, group: list[Hit]) -> str:
         """The whole paragraph a group of hits comes from."""

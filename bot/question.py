@@ -375,9 +375,9 @@ def _head(text: str, focus: Focus) -> str | None:
     A number or date question needs a number or date, not the word "year" or "amount" itself."""
     if focus == Focus.NUMBER:  # "how many industrial *platforms* does it have": a count of that thing, not any number
         counted = _COUNTED.search(text)
-        phrase = list(itertools.takewhile(lambda w: w not in _AUXILIARY, counted.group(1).lower().split())) if counted else []
-        while len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "how many people *attended*": a verb
-            phrase.pop()
+        # up to the verb: "how many people *showed* up", "how many platforms *does* it have"
+        phrase = list(itertools.takewhile(lambda w: w not in _AUXILIARY and not w.endswith(("ed", "ing")),
+                                          counted.group(1).lower().split())) if counted else []
         return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
     if focus == Focus.DATE:
         return None

@@ -45,6 +45,7 @@ def test_focus(analyser, question, focus):
                                             ("what's zhang qin's email", "email"), ("which 3 things does li want", None),
                                             ("what did li say", None), ("how many days does it last", "days"),
                                             ("how many pages is the report", "pages"), ("what year was it", None),
+                                            ("how many people showed up", "people"),
                                             ("which academician actually gets named", "academician"),
                                             ("what does beijing plan to do next", None),
                                             ("who moderated the forum", "moderated"), ("who took part", None),

@@ -95,7 +95,12 @@ def test_a_count_answers_how_many_only_for_the_things_it_counts():
     from bot.answering import _counts
     assert _counts("The forum also released two major achievements.", "achievements")
     assert not _counts("The forum released two achievements about its platform.", "platforms")  # named, not counted
-    assert _counts("More than 3,000 visitors came.", "people")  # called otherwise: any count will do
+    assert _counts("More than 3,000 visitors came.", "people")  # called otherwise, no word vectors: any count
+    def closest(word, candidates):  # a stand-in for the model's word vectors
+        return 0.5 if "visitors" in candidates else 0.2
+    assert _counts("More than 3,000 visitors came.", "people", closest)
+    assert not _counts("The forum released two major achievements.", "people", closest)
+    assert _counts("It integrates four types of new technologies.", "technologies")  # "of", "new" in between
     assert not _counts("It was the 2020 edition of the report.", "editions")  # a year counts nothing
 
 
