@@ -66,9 +66,8 @@ _ASKED_AFTER_COMMA = re.compile(r",\s+(?=(what|which|who|whom|whose|when|where|w
 
 
 def _asked_after_chatter(clause: str) -> str:
-    if not _CHATTER_CLAUSE.match(clause.lower().strip(" ,.!?")):
-        return clause
-    return clause[_ASKED_AFTER_COMMA.search(clause).end():]
+    asked = _ASKED_AFTER_COMMA.search(clause)
+    return clause[asked.end():] if asked and _CHATTER_CLAUSE.match(clause.lower().strip(" ,.!?")) else clause
 
 
 # Polite lead-ins before the question itself: "I was hoping someone might kindly let me know who ...".
