@@ -205,6 +205,7 @@ class Analyser:
         english = _english()
         self.names = {key: surface for key, surface in self.capitalised.items()
                       if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
+        self.abbreviations = _abbreviations(texts)
 
     # -- words ---------------------------------------------------------------------------------
     def correct(self, word: str) -> str:
@@ -237,6 +238,12 @@ class Analyser:
                 return f"{word[:cut]} {word[cut:]}"
         return None
 
+    def _spelled_out(self, word: str) -> str:
+        """An abbreviation of a corpus name, written out ("zgc" -> "zhongguancun"); any other word as it is."""
+        if word in self.surface or word in _english() or word not in self.abbreviations:
+            return word
+        return self.abbreviations[word].lower()
+
     def _known(self, word: str) -> bool:
         return word in self.surface or stem(word) in self.stems
 
@@ -246,9 +253,10 @@ class Analyser:
         if language != "en":
             return Question(raw, raw, (), names=self._names_in_script(raw), language=language)
         core = self._core(raw)
-        typed = [SHORTHAND.get(t.lower(), t.lower()) for t in WORD.findall(core)]
+        typed = [SHORTHAND.get(t.lower()) or SHORTHAND.get(_POSSESSIVE.sub("", t.lower()), t.lower())  # "yr's"
+                 for t in WORD.findall(core)]
         tokens = [_POSSESSIVE.sub("", t) for t in typed]
-        expanded = _join_split_names(" ".join(tokens), self.stems)
+        expanded = _join_split_names(" ".join(self._spelled_out(t) for t in tokens), self.stems)
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
         corrected = {w: w if w in names else self.correct(w) for w in expanded.split()}
         text = " ".join(corrected[w] for w in expanded.split())
@@ -287,7 +295,8 @@ class Analyser:
         return " ".join(kept) if kept else raw
 
     def _name_like(self, text: str) -> list[str]:
-        """Capitalised words inside a sentence, and words no dictionary knows: likely names ("tencent", "5G")."""
+        """Capitalised words inside a sentence, words no dictionary knows, and years: likely names ("tencent",
+        "5G") and dates ("2019") that, when the corpus never mentions them, no passage can answer about."""
         tokens = WORD.findall(text)
         english = _english()
         found = []
@@ -298,7 +307,8 @@ class Analyser:
             capitalised = i > 0 and token[0].isupper() and not text.isupper()
             mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
             unknown_word = token.isalpha() and lower not in english and self.correct(lower) == lower
-            if capitalised and lower not in english or mixed or unknown_word:
+            year = len(token) == 4 and token.isdigit() and token[:2] in ("19", "20")
+            if capitalised and lower not in english or mixed or unknown_word or year:
                 found.append(token)
         return found
 
@@ -428,6 +438,38 @@ def _capitalised_runs(paragraphs: Sequence[str]) -> dict[str, str]:
                     if len(key) >= 4 and key not in STOPWORDS:
                         names.setdefault(key, " ".join(parts[i:j]))
     return names
+
+
+_TITLED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+)+\b")
+ABBREVIATION_LETTERS = (3, 5)  # "cae", "zgc"; two letters are too often a word or another name's ("it", "lb")
+
+
+def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
+    """What an abbreviation of a corpus name would be, and the name: "cae" -> "Chinese Academy of Engineering"
+    (the initials of a run of capitalised words), "zgc" -> "Zhongguancun" (the initial of each syllable of
+    a long name, as romanised names are abbreviated). An abbreviation that two names share is left out."""
+    found: dict[str, set[str]] = {}
+    for text in paragraphs:
+        for match in _TITLED_RUN.finditer(text):
+            parts = list(re.finditer(r"[A-Z][a-z]+", match.group(0)))  # the capitalised words, with offsets
+            for i in range(len(parts)):
+                for j in range(i + 2, len(parts) + 1):
+                    run = match.group(0)[parts[i].start():parts[j - 1].end()]
+                    found.setdefault("".join(p.group(0)[0] for p in parts[i:j]).lower(), set()).add(run)
+        for word in re.findall(r"\b[A-Z][a-z]{7,}\b", text):
+            for initials in _syllable_initials(word.lower()) if word.lower() not in _english() else ():
+                found.setdefault(initials, set()).add(word)
+    low, high = ABBREVIATION_LETTERS
+    return {key: names.pop() for key, names in found.items() if low <= len(key) <= high and len(names) == 1}
+
+
+_SYLLABLE = re.compile(r"(?:zh|ch|sh|[bcdfghjklmnpqrstwxyz])?[aeiouv]+(?:ng|n|r)?(?![aeiouv])")
+
+
+def _syllable_initials(word: str) -> list[str]:
+    """The first letters of a romanised name's syllables ("zhongguancun" -> "zgc"), when it splits cleanly."""
+    syllables = _SYLLABLE.findall(word)
+    return ["".join(s[0] for s in syllables)] if "".join(syllables) == word and len(syllables) > 1 else []
 
 
 def _join_split_names(text: str, vocabulary: frozenset[str]) -> str:

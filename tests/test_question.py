@@ -5,7 +5,7 @@ from bot.question import Analyser, Focus, specificity
 
 CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
           "Yang Xiuling pointed out in her speech that Beijing is in a critical period.",
-          "The forum in Zhongguancun released two major achievements and a development report."]
+          "The 2020 forum in Zhongguancun released two major achievements and a development report."]
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +127,14 @@ def test_irregular_verb_forms_share_their_verb_s_stem():
     from bot.text import stem
     assert stem("led") == stem("leading") and stem("spoke") == stem("speaks") and stem("wrote") == stem("writing")
     assert stem("left") == "left"  # as often a direction as a verb: left alone
+
+
+def test_abbreviations_of_corpus_names_are_written_out(analyser):
+    assert "chinese academy of engineering" in analyser.analyse("what did the cae academician recommend").text
+    assert "zhongguancun" in analyser.analyse("which yr's zgc forum is this").text  # a romanised name's syllables
+    assert analyser.analyse("is it about ai").text == "is it about artificial intelligence"  # shorthand, not a name
+
+
+def test_a_year_the_corpus_never_mentions_is_unknown(analyser):
+    assert analyser.analyse("was it bigger than the 2019 one").unknown == ("2019",)
+    assert analyser.analyse("what was the 2020 forum's theme").unknown == ()
