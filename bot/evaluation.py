@@ -149,9 +149,11 @@ def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
 
 # What `index build` and `forumbot calibrate` fit on, relative to the calibration folder. The held-out
 # half (holdout/) is never read here: it measures whether the fit generalises.
-ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl", "validation/casual.jsonl")
-UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl", "validation/near_topic.jsonl")
+ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl", "validation/casual.jsonl", "tune2/casual.jsonl")
+UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl", "validation/near_topic.jsonl",
+                      "tune2/near_topic.jsonl")
 FALSE_ABSTENTION_COST = 1  # a refusal and a wrong answer cost the same: both break the promise of a checkable answer
+FAR_ANSWER_COST = 10  # an answer to a question about something else entirely is the worst error: fit to avoid any
 CONFIDENCE_GRID = (0.3, 0.4, 0.5)  # far off-topic questions sit below 0.3; casual in-scope ones mostly above
 
 
@@ -181,8 +183,9 @@ def calibrate(engine, answerable: Sequence[dict], unanswerable: Sequence[dict],
         return rejected or confidence < threshold or unsupported > limit
 
     limits = sorted({round(u, 4) for _, u, _ in inside + outside} | {0.0, 1.0})
+    costs = [FAR_ANSWER_COST if row.get("kind") == "far" else 1 for row in unanswerable]
     best = min(((FALSE_ABSTENTION_COST * sum(abstains(i, t, u) for i in inside)
-                 + sum(not abstains(o, t, u) for o in outside), -u, t, u)
+                 + sum(cost for o, cost in zip(outside, costs) if not abstains(o, t, u)), -u, t, u)
                 for t in CONFIDENCE_GRID for u in limits))
     _, _, threshold, limit = best
     return {
