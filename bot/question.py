@@ -51,7 +51,7 @@ hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz p
 haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
 literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
 fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
-even anyways roughly approximately
+even anyways roughly approximately etc ish
 """.split())
 _CHATTER_CLAUSE = re.compile(
     r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|"
@@ -366,7 +366,7 @@ def _focus(text: str) -> Focus:
 # Verbs that carry no deed of their own ("who *took* part", "who *came* up with it").
 LIGHT_VERBS = frozenset("""take takes took taken go goes went gone come comes came do does did done be was were
 put puts get gets got set sets make makes made give gives gave bring brings brought""".split())
-NOT_HEADS = frozenset("even just really also still ever here there now then else".split())  # adverbs after the noun
+NOT_HEADS = frozenset("even just really also still ever here there now then else again anyway though too".split())  # adverbs
 # The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
 MEASURES = [
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I)),
