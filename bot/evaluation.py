@@ -154,7 +154,9 @@ UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.js
                       "tune2/near_topic.jsonl")
 FALSE_ABSTENTION_COST = 1  # a refusal and a wrong answer cost the same: both break the promise of a checkable answer
 FAR_ANSWER_COST = 10  # an answer to a question about something else entirely is the worst error: fit to avoid any
-CONFIDENCE_GRID = (0.2, 0.25, 0.3, 0.4, 0.5)  # far off-topic questions sit below 0.25; with FAR_ANSWER_COST the fit keeps them out
+# Far off-topic questions sit below 0.25 (FAR_ANSWER_COST keeps the fit from letting one in); vague casual
+# in-scope ones ("did it start in the morning?") around 0.25.
+CONFIDENCE_GRID = (0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 def calibration_files(folder: Path) -> tuple[list[Path], list[Path]]:
