@@ -54,7 +54,7 @@ fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated adva
 even anyways roughly approximately etc ish
 """.split())
 _CHATTER_CLAUSE = re.compile(
-    r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks|thank you|thx|ty|"
+    r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks(?! to)|thank you|thx|ty|"
     r"just (trying|wondering|curious|checking)|"
     r"genuinely|honestly|quick (one|q|question)|no idea|i (can't|cannot|couldn't) tell|lol|pls|please|idk|"
     r"(i'm|im|i am) (confused|curious|wondering|not sure|new here)|if (that|this) makes sense|"
@@ -87,8 +87,8 @@ explain explains explained call calls called mean means meant thing things stuff
 exactly actually specifically mostly main mainly basically supposed whole overall kind sort type way get got
 know tell told think thought seem seems look looks want wanted make makes made give gives gave name named
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
-argue argues argued state states stated
-""".split())
+argue argues argued state states stated one ones first second third fourth fifth
+""".split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal)
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
 GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
 point points area areas item items topic topics detail details info information fact facts example examples
@@ -272,7 +272,7 @@ class Analyser:
             alternatives=_alternatives(text),
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
-            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text))
+            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text) or not content)
             and not self._has_own_subject(text) and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),

@@ -160,3 +160,10 @@ def test_answer_json_follows_the_contract(engine):
 def test_a_who_question_the_article_cannot_answer_says_who_is_missing(engine):
     answer = engine.ask("who moderated the forum?")
     assert answer.abstained and answer.answer.startswith("The article doesn't say who “moderated”")
+
+
+def test_a_follow_up_to_a_turn_that_named_nothing_reads_what_that_turn_showed(engine):
+    history = ["what did the forum release?", "and the second one?"]
+    assert engine.ask(history[1], history[:1]).abstained  # the article never says what the second one is
+    answer = engine.ask("ok what does the first one cover then", history)
+    assert not answer.abstained and "overall situation" in answer.answer

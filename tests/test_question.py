@@ -77,7 +77,8 @@ def test_alternatives_let_either_side_answer(analyser):
     assert q.alternatives and any("academ" in side for pair in q.alternatives for side in pair)
 
 
-@pytest.mark.parametrize("question", ["in which industry?", "anything more specific?", "and what did she say"])
+@pytest.mark.parametrize("question", ["in which industry?", "anything more specific?", "and what did she say",
+                                      "thanks to whom?", "why?"])
 def test_elliptical_questions_lean_on_the_turn_before(analyser, question):
     assert analyser.analyse(question).refers_back
 
