@@ -370,12 +370,17 @@ NOT_HEADS = frozenset("even just really also still ever here there now then else
 # The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
 MEASURES = [
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I)),
-    ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget)\b|"
+    ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget|"
+                         r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
                          r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
 ]
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
+# Nouns that only say "a person": "who is the *official* that spoke" is answered by a name, whatever the title.
+PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy guys gentleman official officials speaker
+speakers expert experts someone somebody individual""".split())
+_WHO_ROLE = re.compile(r"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|her)\s+((?:[a-z'-]+\s*){1,3})", re.I)
 _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 
 
@@ -390,6 +395,11 @@ def _head(text: str, focus: Focus) -> str | None:
         return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
     if focus == Focus.DATE:
         return None
+    role = _WHO_ROLE.search(text)
+    if role:  # "who is the *director* of the bureau": the role is what the cited text must hold
+        phrase = list(itertools.takewhile(lambda w: w not in STOPWORDS and not w.endswith(("ed", "ing")),
+                                          role.group(1).lower().split()))
+        return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD | PERSON_NOUNS else None
     deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
     if deed:  # "who *moderated* the forum": the deed is what the cited text must hold
         return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None

@@ -35,7 +35,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("where was it held", Focus.PLACE), ("who is li bohu", Focus.PERSON), ("why is beijing important", Focus.REASON),
     ("is yang an academician", Focus.YES_NO), ("what did the report cover", Focus.THING),
     ("how much has the platform improved, a bit or a lot", Focus.THING),  # a degree, not a number
-    ("how much did a ticket cost", Focus.NUMBER),
+    ("how much did a ticket cost", Focus.NUMBER), ("how much money is beijing investing", Focus.NUMBER),
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
@@ -46,6 +46,8 @@ def test_focus(analyser, question, focus):
                                             ("what did li say", None), ("how many days does it last", "days"),
                                             ("how many pages is the report", "pages"), ("what year was it", None),
                                             ("how many people showed up", "people"),
+                                            ("who is the director of the bureau", "director"),
+                                            ("who's the government official that spoke", None),
                                             ("which academician actually gets named", "academician"),
                                             ("what does beijing plan to do next", None),
                                             ("who moderated the forum", "moderated"), ("who took part", None),
