@@ -69,6 +69,7 @@ class Report:
     turn_accuracy: float | None = None  # conversations only
     follow_up_accuracy: float | None = None  # turns after the first
     causes: dict[str, int] = field(default_factory=dict)
+    refused_pointing_to_answer: int = 0  # refusals whose "closest it comes" citation holds the answer
 
     def to_dict(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -110,6 +111,7 @@ def evaluate(engine, rows: Iterable[dict], out_of_scope: Iterable[dict] = (),
                         "kind": row.get("kind"), "follow_up": bool(history), "conversation": row.get("conversation", False),
                         "cause": judge(answer, row), "rank": rank(answer, row["gold"]) if answerable else None,
                         "abstained": answer.abstained, "paragraphs": [c.paragraph for c in answer.citations],
+                        "points_to_answer": answerable and any(g in c.text for c in answer.related[:1] for g in row["gold"]),
                         "answer": answer.answer})
         if on_progress:
             on_progress()
@@ -135,6 +137,7 @@ def evaluate(engine, rows: Iterable[dict], out_of_scope: Iterable[dict] = (),
         turn_accuracy=_share([r["cause"] == CORRECT for r in turns]),
         follow_up_accuracy=_share([r["cause"] == CORRECT for r in turns if r["follow_up"]]),
         causes=dict(Counter(r["cause"] for r in records)),
+        refused_pointing_to_answer=sum(r["cause"] == REFUSED and r["points_to_answer"] for r in records),
     )
     return report, records
 
