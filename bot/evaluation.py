@@ -167,6 +167,13 @@ def calibration_files(folder: Path) -> tuple[list[Path], list[Path]]:
             [folder / f for f in UNANSWERABLE_FILES if (folder / f).exists()])
 
 
+def answerability(assessed: tuple[float, float, bool]) -> float:
+    """One number for how answerable a question looks, as the bot decides: the share of it the cited paragraph
+    holds, and below every such share when a check rejects it (a name never mentioned, the thing asked missing)."""
+    _, unsupported, rejected = assessed
+    return (1 - unsupported) - 2 * rejected
+
+
 def calibrate(engine, answerable: Sequence[dict], unanswerable: Sequence[dict],
               on_progress: Callable[[], None] | None = None) -> dict:
     """Fit the confidence threshold and the unsupported-share limit with the fewest weighted errors.
@@ -200,5 +207,5 @@ def calibrate(engine, answerable: Sequence[dict], unanswerable: Sequence[dict],
         "fitted_on": {"answerable": len(inside), "unanswerable": len(outside)},
         "false_abstention": round(sum(abstains(i, threshold, limit) for i in inside) / max(len(inside), 1), 4),
         "unanswerable_abstention": round(sum(abstains(o, threshold, limit) for o in outside) / max(len(outside), 1), 4),
-        "answerability_auc": auc([1 - u for _, u, _ in inside], [1 - u for _, u, _ in outside]),
+        "answerability_auc": auc([answerability(i) for i in inside], [answerability(o) for o in outside]),
     }

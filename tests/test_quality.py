@@ -5,7 +5,7 @@ that makes the bot worse fails here. The held-out half is scored like the rest b
 """
 import pytest
 
-from bot.evaluation import ANSWERED_UNANSWERABLE, WRONG_PARAGRAPH, auc, evaluate, load_questions
+from bot.evaluation import ANSWERED_UNANSWERABLE, WRONG_PARAGRAPH, answerability, auc, evaluate, load_questions
 from tests.conftest import QUESTIONS, SHARED_EVAL
 
 HOLDOUT = QUESTIONS / "holdout"
@@ -26,23 +26,31 @@ def test_clean_dev_set(engine):
     assert dev.out_of_scope_abstention == 1.0 and dev.verbatim_quotes == 1.0
 
 
+FRESH = QUESTIONS / "fresh"  # a second held-out set, written later by another session, never read by whoever tunes
+
+
+# (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
+# public 0.86 / 0.80 / 0.08 / 0.65 / 0.05, holdout 0.78 / 0.69 / 0.16 / 0.63 / 0.05, fresh 0.66 / 0.59 / 0.16 / 0.66 / 0.22
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
-    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.75, 0.65, 0.2, 0.6)),
-    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.65, 0.55, 0.3, 0.5)),
-], ids=["public", "holdout"])
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.12, 0.6, 0.1)),
+    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.72, 0.63, 0.2, 0.55, 0.1)),
+    (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.6, 0.53, 0.22, 0.58, 0.27)),
+], ids=["public", "holdout", "fresh"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
-    hit_at_1, accuracy, false_abstention, near_abstention = floors
+    hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
     assert casual.hit_at_1 >= hit_at_1 and casual.answer_accuracy >= accuracy
     assert casual.false_abstention <= false_abstention
     assert casual.near_abstention >= near_abstention and casual.far_abstention == 1.0
     assert casual.verbatim_quotes == 1.0
     answered = [r for r in records if r["answerable"] and not r["abstained"]]
-    assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= 0.15 * len(answered)
+    assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= wrong_paragraphs * len(answered)
 
 
-@pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.65),
-                                                  (HOLDOUT / "conversations.jsonl", 0.75)], ids=["public", "holdout"])
+# turn and follow-up accuracy measured: public 0.86 / 0.88, holdout 0.86 / 0.85, fresh 0.78 / 0.71
+@pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.8),
+                                                  (HOLDOUT / "conversations.jsonl", 0.8),
+                                                  (FRESH / "conversations.jsonl", 0.65)], ids=["public", "holdout", "fresh"])
 def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
     assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
@@ -60,16 +68,17 @@ def test_no_chinese_question_gets_a_wrong_citation(engine, chinese):
 def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engine):
     calibration = engine.store.manifest["calibration"]
     assert calibration["calibrated"] is True
-    assert calibration["answerability_auc"] >= 0.75
+    assert calibration["answerability_auc"] >= 0.8  # 0.86 measured
     assert calibration["unanswerable_abstention"] >= 0.75 and calibration["false_abstention"] <= 0.2
 
 
-def test_answerability_separates_holdout_questions(engine):
-    """The unsupported share, measured on questions nobody tuned on."""
-    answerable = [engine.assess(r["question"])[1] for r in load_questions(HOLDOUT / "casual.jsonl")]
-    near = [engine.assess(r["question"])[1] for r in load_questions(HOLDOUT / "near_topic.jsonl") if r.get("kind") == "near"]
-    # 0.61 measured on the held-out half against 0.86 on the tuning data: the signal is partly fitted (issue 9)
-    assert auc([1 - u for u in answerable], [1 - u for u in near]) >= 0.58
+@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.8), (QUESTIONS / "fresh", 0.72)], ids=["holdout", "fresh"])
+def test_answerability_separates_held_out_questions(engine, held_out, floor):
+    """The signal the bot decides on, measured on questions nobody tuned on (0.84 and 0.77 measured)."""
+    answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
+    near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
+            if r.get("kind") == "near"]
+    assert auc(answerable, near) >= floor
 
 
 def test_answering_an_unanswerable_question_is_counted_as_such(engine):

@@ -28,9 +28,9 @@ def test_an_index_without_calibration_questions_says_it_is_uncalibrated(library_
 def test_answers_and_abstains_on_another_document(library_engine):
     report, records = evaluate(library_engine, load_questions(FIXTURES / "second_corpus_questions/answerable.jsonl"),
                                load_questions(FIXTURES / "second_corpus_questions/unanswerable.jsonl"))
-    # uncalibrated (no labelled questions for this document): 0.83 / 0.75 / 0.375 measured
-    assert report.hit_at_1 >= 0.75 and report.answer_accuracy >= 0.7
-    assert report.near_abstention >= 0.3
+    # uncalibrated (no labelled questions for this document): 0.92 / 0.83 / 0.5 measured
+    assert report.hit_at_1 >= 0.83 and report.answer_accuracy >= 0.75
+    assert report.near_abstention >= 0.45
     assert report.verbatim_quotes == 1.0
 
 
