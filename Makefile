@@ -51,8 +51,9 @@ run: $(STAMP) $(INDEX)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
-# Every public set, then our own held-out half (never tuned on), each with its per-cause counts.
+# Every public set, then our own held-out sets (never tuned on), each with its per-cause counts.
 HOLDOUT := benchmarks/questions/holdout
+FRESH   := benchmarks/questions/fresh
 eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_casual.jsonl $(EVAL)/dev_near_topic.jsonl
@@ -61,6 +62,8 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(HOLDOUT)/casual.jsonl $(HOLDOUT)/near_topic.jsonl
 	$(BIN)/forumbot eval $(HOLDOUT)/conversations.jsonl
 	$(BIN)/forumbot eval $(HOLDOUT)/multilingual.jsonl
+	$(BIN)/forumbot eval $(FRESH)/casual.jsonl $(FRESH)/near_topic.jsonl
+	$(BIN)/forumbot eval $(FRESH)/conversations.jsonl
 
 clean:
 	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache
