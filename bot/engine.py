@@ -11,12 +11,14 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.answer import Answer, Kind
 from bot.answering import Answerer
+from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, write_calibration
 from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
@@ -212,18 +214,32 @@ class Engine:
         return matrix(left) @ matrix(right).T if left and right else np.zeros((len(left), 1), np.float32)
 
     def ask_many(self, turns: Sequence[tuple[str, Sequence[str]]]) -> list[Answer]:
-        """Answer many (question, history) turns, in order. All are analysed first, so their questions are encoded
-        together in a few length-sorted model calls (the words support checks compare are still encoded as needed:
-        encoding every question word up front measured no faster). An answer's latency is the wait from the start."""
+        """Answer many (question, history) turns, in order, MAX_BATCH at a time: a batch's questions are analysed,
+        then encoded in one length-sorted model call, in a thread, while the batch before is searched and
+        answered (the model releases the GIL: the two share the cores). The words support checks compare are
+        still encoded as needed: encoding every question word up front measured no faster. An answer's
+        latency is the wait from the start."""
         started = time.perf_counter()
         loaded = self._current()
-        prepared = [self._prepare_question(loaded, clean_question(q), _earlier(h)) for q, h in turns]
-        searches = [p for p in prepared if isinstance(p, Search)]
-        vectors = iter(loaded.encoder.encode_queries([s.query for s in searches]))
-        answers = []
-        for item in prepared:
-            answer = item if isinstance(item, Answer) else self._search(loaded, item, next(vectors))
-            answers.append(replace(answer, latency_ms=(time.perf_counter() - started) * 1000))
+        answers: list[Answer] = []
+
+        def finish(prepared: list[Answer | Search], encoding: Future[list[np.ndarray]]) -> None:
+            vectors = iter(encoding.result())
+            for item in prepared:
+                answer = item if isinstance(item, Answer) else self._search(loaded, item, next(vectors))
+                answers.append(replace(answer, latency_ms=(time.perf_counter() - started) * 1000))
+
+        with ThreadPoolExecutor(1) as model:  # the model runs (without the GIL) while Python analyses and answers
+            previous = None
+            for start in range(0, len(turns), MAX_BATCH):
+                prepared = [self._prepare_question(loaded, clean_question(q), _earlier(h))
+                            for q, h in turns[start:start + MAX_BATCH]]
+                encoding = model.submit(loaded.encoder.encode_queries, [p.query for p in prepared if isinstance(p, Search)])
+                if previous:
+                    finish(*previous)
+                previous = prepared, encoding
+            if previous:
+                finish(*previous)
         return answers
 
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:

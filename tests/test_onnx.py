@@ -69,6 +69,15 @@ def test_ask_many_answers_each_question_once_in_order_as_ask_does(engine):
     assert [comparable(a) for a in batch] == [comparable(engine.ask(q)) for q in questions]
 
 
+def test_ask_many_encodes_the_questions_of_each_batch_in_one_model_call(engine, monkeypatch):
+    questions = [f"{q} (asked by user {i})" for i, q in enumerate(eval_questions()[:25] * 4)]  # 100, all distinct
+    calls: list[int] = []
+    encode_queries = engine.embedder.encode_queries
+    monkeypatch.setattr(engine.embedder, "encode_queries", lambda texts: calls.append(len(texts)) or encode_queries(texts))
+    engine.ask_many([(q, []) for q in questions])
+    assert len(calls) == 2 and max(calls) <= MAX_BATCH  # 64 questions, then 36, less any small talk
+
+
 def test_an_export_made_with_the_weights_inside_its_graph_is_split_by_the_next_build_with_the_same_vectors(engine, tmp_path):
     import onnx
 
