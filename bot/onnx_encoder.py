@@ -139,9 +139,10 @@ def _export_onnx(model, inputs: list[str], path: Path) -> None:
 
 def _keep_weights_apart(graph: Path) -> None:
     """Move the weights out of the graph file into WEIGHTS beside it: onnxruntime maps such a file instead of
-    copying it, so the token-embedding table, half the model, is resident only for the rows questions use
-    (~35 MB less for the bot). The same numbers in another file: the vectors do not change. The graph is
-    replaced in one rename, so a process loading it meanwhile reads the old file or the new pair, whole."""
+    parsing the whole model and copying the weights out, and the token-embedding table, half the model, is
+    then resident only for the rows questions use (the bot: 281 -> 210 MB here). The same numbers in another
+    file: the vectors do not change. The graph is replaced in one rename, so a process loading it meanwhile
+    reads the old file or the new pair, whole."""
     import onnx
     from onnx.external_data_helper import uses_external_data
 
