@@ -6,10 +6,11 @@ import io
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
-from typing import Annotated, Optional
+from queue import Empty, Queue
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,13 +28,53 @@ app.add_typer(index_app, name="index")
 out = Console(highlight=False, soft_wrap=True)  # never break quotes or one-line errors in a pipe
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-STDIN_BATCH = 256  # questions read from a pipe before answering: fills model batches, still streams long inputs
+STDIN_BATCH = 256  # questions from a pipe answered together at most: fills model batches, still streams long inputs
+# How long a batch waits for the next line: a file's lines follow each other within microseconds, while a program
+# that writes a question and waits for its answer must not wait for 255 more.
+STDIN_WAIT_S = 0.005
+T = TypeVar("T")
 
 
-def _chunks(items, size: int):
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+class _End:
+    """Marks the end of the items a reader thread passes on, with the exception that ended them, if any."""
+
+    def __init__(self, error: BaseException | None = None):
+        self.error = error
+
+
+def _batches_as_they_come(items: Iterable[T], size: int, wait_s: float) -> Iterator[list[T]]:
+    """Batches of at most `size` items, read in a thread; a batch is handed on early when no further item
+    comes within `wait_s`. At most `size` items are read ahead, so a long input is read as it is answered."""
+    queue: Queue[T | _End] = Queue(maxsize=size)
+
+    def read() -> None:
+        try:
+            for item in items:
+                queue.put(item)
+        except BaseException as exc:  # raised again in the caller's thread
+            queue.put(_End(exc))
+        else:
+            queue.put(_End())
+
+    threading.Thread(target=read, daemon=True).start()
+    batch: list[T] = []
+    while True:
+        try:
+            item = queue.get(timeout=wait_s) if batch else queue.get()
+        except Empty:
+            yield batch
+            batch = []
+            continue
+        if isinstance(item, _End):
+            if batch:
+                yield batch
+            if item.error is not None:
+                raise item.error
+            return
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
 
 
 def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
@@ -220,9 +261,9 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
     engine = load_engine()
     if question is not None:
         batches: Iterable[list[tuple[str, list[str]]]] = [[(question, [])]]
-    else:  # a pipe is answered in batches, whose questions share model calls; a terminal line by line
+    else:  # batches of the lines at hand share model calls; a line with none after it is answered at once
         turns = (_parse_line(line) for line in _stdin_lines() if line.strip())
-        batches = _chunks(turns, 1 if sys.stdin.isatty() else STDIN_BATCH)
+        batches = _batches_as_they_come(turns, STDIN_BATCH, STDIN_WAIT_S)
     for answer in (answer for batch in batches for answer in engine.ask_many(batch)):
         if as_json:
             print(answer.to_json(), flush=True)

@@ -142,6 +142,7 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 COMPOUND_PART = 4  # letters each half of a run-together word needs ("life|cycle" yes, "ten|cent" no)
 TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
 MIN_SPELL_LENGTH = 4  # shorter words are too often real words in some sense; correcting them does more harm
+CORRECTIONS_CACHED = 65536  # distinct words whose correction an analyser keeps (a few MB at most)
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,11 @@ def _edits1(word: str) -> set[str]:
             | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and each string one deletion away: two strings one edit apart always share one of these."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
 class Analyser:
     """Knows the corpus vocabulary (surface words and names); turns raw text into a Question."""
 
@@ -206,9 +212,14 @@ class Analyser:
         self.names = {key: surface for key, surface in self.capitalised.items()
                       if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
         self.abbreviations = _abbreviations(texts)
+        self._by_deletion: dict[str, set[str]] = {}  # corpus words by their one-deletion forms, for _two_edits
+        for word in self.surface:
+            for form in _deletions(word):
+                self._by_deletion.setdefault(form, set()).add(word)
+        self.correct = lru_cache(maxsize=CORRECTIONS_CACHED)(self._correct)  # users repeat words; a long unknown one costs ms
 
     # -- words ---------------------------------------------------------------------------------
-    def correct(self, word: str) -> str:
+    def _correct(self, word: str) -> str:
         """A word neither the corpus nor English knows, mapped to the corpus word one or two edits away."""
         if (word in self.surface or not word.isalpha() or len(word) < MIN_SPELL_LENGTH
                 or stem(word) in self.stems):
@@ -219,7 +230,7 @@ class Analyser:
         near = _edits1(word)
         in_corpus = sorted(near & self.surface)
         if not in_corpus and len(word) >= TWO_EDITS_LENGTH:
-            in_corpus = sorted({w2 for w1 in near for w2 in _edits1(w1) if w2 in self.surface})
+            in_corpus = sorted(self._two_edits(near))
         in_corpus = [w for w in in_corpus if w[0] == word[0]]  # a typo rarely hits the first letter; "zhang" is no "hang"
         if in_corpus:
             return in_corpus[0]
@@ -227,6 +238,16 @@ class Analyser:
         if in_english:
             return max(in_english, key=english.word_usage_frequency)
         return self._compound(word) or word
+
+    def _two_edits(self, near: set[str]) -> set[str]:
+        """Corpus words one edit from a word in `near`: only those sharing a one-deletion form with it can be,
+        so a few are checked instead of spelling out every second edit (~250,000 strings for a 9-letter word)."""
+        found: set[str] = set()
+        for w1 in near:
+            sharing = {w2 for form in _deletions(w1) for w2 in self._by_deletion.get(form, ())}
+            if sharing:
+                found |= sharing & _edits1(w1)
+        return found
 
     @staticmethod
     def _compound(word: str) -> str | None:

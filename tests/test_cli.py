@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -94,6 +95,47 @@ def one_line_after_discord_logs(code, err, *words):
     """discord.py logs its own notices (no voice support) once its logging is set up; then our one line."""
     assert "Traceback" not in err
     one_line_error(code, err.strip().splitlines()[-1], *words)
+
+
+def test_lines_at_hand_are_batched_and_a_line_with_none_after_it_is_not_held_back():
+    assert [len(b) for b in cli._batches_as_they_come(range(600), 256, 0.005)] == [256, 256, 88]
+
+    def slow():
+        for i in range(3):
+            yield i
+            time.sleep(0.2)  # a person, or a program waiting for each answer
+
+    assert list(cli._batches_as_they_come(slow(), 256, 0.005)) == [[0], [1], [2]]
+
+
+def test_an_error_reading_the_lines_reaches_the_caller_after_the_lines_before_it():
+    def failing():
+        yield "first"
+        raise OSError("stdin went away")
+
+    batches = cli._batches_as_they_come(failing(), 256, 0.005)
+    assert next(batches) == ["first"]
+    with pytest.raises(OSError, match="stdin went away"):
+        next(batches)
+
+
+def test_a_program_writing_one_question_at_a_time_gets_each_answer_before_the_next_question(engine):
+    env = {**os.environ, "FORUMBOT_INDEX_DIR": str(engine.settings.index_dir),
+           "FORUMBOT_CORPUS_DIR": str(engine.settings.corpus_dir), "FORUMBOT_DATA_DIR": str(engine.settings.data_dir)}
+    ask = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "--json"], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True, env=env)
+    watchdog = threading.Timer(120, ask.kill)  # an answer held back for more input would hang the test, not fail it
+    watchdog.start()
+    try:
+        for question in ("Who is Li Bohu?", "yang xiuling job title"):
+            ask.stdin.write(question + "\n")
+            ask.stdin.flush()  # and stdin stays open: the answer must come without it
+            assert json.loads(ask.stdout.readline())["question"] == question
+    finally:
+        watchdog.cancel()
+        ask.stdin.close()
+        ask.wait(timeout=60)
+    assert ask.returncode == 0
 
 
 def test_invalid_utf8_on_stdin_skips_that_line_and_answers_the_others(run_cli):

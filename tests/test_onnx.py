@@ -1,6 +1,7 @@
 """The ONNX query path: the same vectors and answers as sentence-transformers, without torch at answer time."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ import pytest
 
 from bot.batching import MAX_BATCH, Batcher
 from bot.engine import Engine
-from bot.onnx_encoder import OnnxEncoder, export
+from bot.onnx_encoder import FP32, WEIGHTS, OnnxEncoder, _keep_weights_apart, export
 from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL, build
 
 EDGE_CASES = ["", "   padded with spaces   ", "Li Bohu " * 300, "李伯虎院士说了什么？", "ÉCOLE, café & naïve façade!"]
@@ -66,6 +67,31 @@ def test_ask_many_answers_each_question_once_in_order_as_ask_does(engine):
     batch = engine.ask_many([(q, []) for q in questions])
     assert [a.question for a in batch] == [engine.ask(q).question for q in questions]
     assert [comparable(a) for a in batch] == [comparable(engine.ask(q)) for q in questions]
+
+
+def test_ask_many_encodes_the_questions_of_each_batch_in_one_model_call(engine, monkeypatch):
+    questions = [f"{q} (asked by user {i})" for i, q in enumerate(eval_questions()[:25] * 4)]  # 100, all distinct
+    calls: list[int] = []
+    encode_queries = engine.embedder.encode_queries
+    monkeypatch.setattr(engine.embedder, "encode_queries", lambda texts: calls.append(len(texts)) or encode_queries(texts))
+    engine.ask_many([(q, []) for q in questions])
+    assert len(calls) == 2 and max(calls) <= MAX_BATCH  # 64 questions, then 36, less any small talk
+
+
+def test_an_export_made_with_the_weights_inside_its_graph_is_split_by_the_next_build_with_the_same_vectors(engine, tmp_path):
+    import onnx
+
+    folder = tmp_path / engine.embedder.folder.name
+    shutil.copytree(engine.embedder.folder, folder)
+    assert (folder / WEIGHTS).stat().st_size > 100 * (folder / FP32).stat().st_size  # as the build left it
+    onnx.save_model(onnx.load(str(folder / FP32)), str(folder / FP32))  # one file, as exports used to be
+    (folder / WEIGHTS).unlink()
+    questions = eval_questions()
+    inline = OnnxEncoder(folder).encode(questions)
+    export(engine._model.model, engine.settings.model, tmp_path)  # finds the export, splits it
+    assert (folder / WEIGHTS).exists() and np.array_equal(OnnxEncoder(folder).encode(questions), inline)
+    _keep_weights_apart(folder / FP32)  # already apart: left as it is
+    assert (folder / WEIGHTS).stat().st_size > 100 * (folder / FP32).stat().st_size
 
 
 def test_int8_is_a_setting(engine):

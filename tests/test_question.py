@@ -1,7 +1,7 @@
 """The question-analysis stage on its own: cleaning, spelling, focus, names, language, follow-ups."""
 import pytest
 
-from bot.question import Analyser, Focus, specificity
+from bot.question import Analyser, Focus, _edits1, specificity
 
 CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
           "Yang Xiuling pointed out in her speech that Beijing is in a critical period.",
@@ -23,6 +23,12 @@ def test_chatter_is_dropped_and_shorthand_expanded(analyser):
                                           ("devlopment", "development")])
 def test_typos_are_corrected_against_the_corpus(analyser, typed, fixed):
     assert fixed in analyser.analyse(f"what about the {typed}").text.split()
+
+
+@pytest.mark.parametrize("typed", ["acadmiciann", "achievemnets", "develpoment", "zhongguancunn", "architectur", "xyzzyxyzzy"])
+def test_two_edit_neighbours_are_those_every_second_edit_would_spell_out(analyser, typed):
+    spelled_out = {w2 for w1 in _edits1(typed) for w2 in _edits1(w1) if w2 in analyser.surface}
+    assert analyser._two_edits(_edits1(typed)) == spelled_out
 
 
 def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
