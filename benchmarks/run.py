@@ -54,6 +54,8 @@ def report(results: dict, env: dict, flat_vs_hnsw: str) -> str:
             *((f"engine answer p50 / p95, {name}",
                f"{p['p50_ms']} / {p['p95_ms']} ms = {lat['ratio_p50_by_path'][name]}× encode", "")
               for name, p in lat["answer_by_path"].items()),
+            ("the first question in Chinese in a process (loads pypinyin's dictionaries, then kept)",
+             f"{lat['first_chinese_question_s']} s", "once a process"),
             ("repeated question (LRU cache) p50",
              f"{lat['repeated_question']['p50_ms']} ms = {lat['repeat_over_encode_p50']}× encode", "well under 1×"),
             *((f"batch of {lat['batch']['questions']} distinct questions, {name}",
