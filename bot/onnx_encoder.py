@@ -209,8 +209,11 @@ class OnnxEncoder(Encoder):
         texts = [t.strip().lower() if self.config["lowercase"] else t.strip() for t in texts]  # as sentence-transformers does
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths share a run: less padding
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), RUN_BATCH):
-            run = order[start:start + RUN_BATCH]
+        # int8 quantizes each call's activations with one scale for the whole run, so a text's vector would
+        # depend on what it was encoded with (another user's question): under int8, one text a call.
+        run_size = 1 if self.quantized else RUN_BATCH
+        for start in range(0, len(order), run_size):
+            run = order[start:start + run_size]
             vectors[run] = self._embed([texts[i] for i in run])
         return vectors
 

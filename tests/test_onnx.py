@@ -106,6 +106,14 @@ def test_an_export_made_with_the_weights_inside_its_graph_is_split_by_the_next_b
     assert (folder / WEIGHTS).stat().st_size > 100 * (folder / FP32).stat().st_size
 
 
+def test_an_int8_vector_does_not_depend_on_what_it_is_encoded_with(engine):
+    """int8 scales each call's activations as a whole: one text a call keeps another user's question out of it."""
+    alone = engine.embedder.encode(["what does the article say about the age of industrial internet"])[0]
+    together = engine.embedder.encode(["what does the article say about the age of industrial internet",
+                                       "who is li bohu and what did he say about the smart industrial internet"])[0]
+    assert engine.embedder.quantized and np.array_equal(alone, together)
+
+
 @pytest.mark.parametrize("answerable, unanswerable", [
     ("dev.jsonl", "dev_out_of_scope.jsonl"), ("dev_casual.jsonl", "dev_near_topic.jsonl"),
     ("dev_conversations.jsonl", None), ("dev_multilingual.jsonl", None)])
