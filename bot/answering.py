@@ -28,6 +28,7 @@ SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retr
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
+HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen hundred hundreds thousand
 thousands million millions billion billions half percent several""".split())  # counts: "first" counts nothing
 DATE_WORDS = frozenset("""yesterday today tomorrow morning afternoon evening night year years month week january february
@@ -345,6 +346,13 @@ class Answerer:
     def holds_focus(self, question: Question, text: str) -> bool:
         return holds_focus(question, text, self._closest)
 
+    def _deed_quoted(self, question: Question, quote: str) -> bool:
+        """"Who *led* the forum?" is answered by a sentence that says who led it, not by one near "leading"."""
+        if question.focus != Focus.PERSON or not question.head:
+            return True
+        quoted_words = words(quote)
+        return stem(question.head) in map(stem, quoted_words) or self._closest(question.head, quoted_words) >= HEAD_COSINE
+
     def _closest(self, word: str, candidates: Sequence[str]) -> float:
         return float(self.similarity([word], list(candidates)).max())
 
@@ -403,8 +411,8 @@ class Answerer:
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation = self._cite(1, best, question, retrieval)
-        if not self.holds_focus(question, citation.quote):
-            support = replace(support, focus_found=False)  # the number or date must be in the quoted sentence
+        if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote):
+            support = replace(support, focus_found=False)  # the number, date or deed must be in the quoted text
         if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
@@ -522,6 +530,8 @@ class Answerer:
             kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
             return f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
+            if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):
+                return f"doesn't name the “{question.head}”"  # a role: "who is the director of ..."
             return f"doesn't say {'who' if question.focus == Focus.PERSON else 'which'} “{question.head}”"
         return f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
 

@@ -16,7 +16,7 @@ _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])"
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "jr", "sr"}
 _CLAUSE_END = re.compile(r"[,;:]\s+")
 # Where a quote may be cut inside a sentence: after punctuation, or before a word that opens a clause.
-CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which |allowing )")
+CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which )")
 
 TokenCounter = Callable[[str], int]
 # Stored in the manifest: a build reuses an index's passages only when they were cut the same way.

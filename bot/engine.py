@@ -35,11 +35,14 @@ MAX_HISTORY = 3  # earlier turns a follow-up may lean on; older ones are rarely 
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
 # Offered when no document's header lists `examples:`; answered from the title and opening sentence.
 ABOUT_QUESTION = "What is this article about?"
-_SMALL_TALK = re.compile(
-    r"^(hi|hello|hey|hiya|yo|howdy|greetings|good (morning|afternoon|evening)|thanks?( you)?( so much)?|thx|ty|cheers|"
+_SMALL_TALK_PHRASE = (
+    r"(hi|hello|hey|hiya|yo|howdy|greetings|good (morning|afternoon|evening)|thanks?( you)?( so much)?|thx|ty|cheers|"
     r"ok(ay)?|cool|nice|great|bye|goodbye|help|\?+|what can you do|what do you do|what do you know|who are you|"
-    r"what are you|how do i use (you|this)|how does this work|what can i ask( you)?)"
-    r"( (bot|forumbot|there|everyone))?[\s!.?]*$", re.I)
+    r"got it|lol|lmao|haha|hmm+|ah|oh|i see|no|nope|yes|yep|yeah|k|makes sense|understood|perfect|awesome|"
+    r"what are you|how do i use (you|this)|how does this work|what can i ask( you)?)")
+# Greetings, thanks and remarks ("ok thanks", "got it"), alone or strung together: never a question.
+_SMALL_TALK = re.compile(rf"^{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
+                         re.I)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 

@@ -69,7 +69,7 @@ class Report:
     turn_accuracy: float | None = None  # conversations only
     follow_up_accuracy: float | None = None  # turns after the first
     causes: dict[str, int] = field(default_factory=dict)
-    refused_pointing_to_answer: int = 0  # refusals whose "closest it comes" citation holds the answer
+    refused_pointing_to_answer: int = 0  # refusals whose "closest it comes" paragraph holds the answer
 
     def to_dict(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}

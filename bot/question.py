@@ -87,7 +87,7 @@ explain explains explained call calls called mean means meant thing things stuff
 exactly actually specifically mostly main mainly basically supposed whole overall kind sort type way get got
 know tell told think thought seem seems look looks want wanted make makes made give gives gave name named
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
-argue argues argued state states stated one ones first second third fourth fifth
+argue argues argued state states stated one ones first second third fourth fifth someone
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal)
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
 GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
@@ -118,6 +118,7 @@ _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
+_QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     # "How much did it cost" asks for a number (see MEASURES); "how much has it improved" asks for a degree.
@@ -139,6 +140,7 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
 ]
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+MAX_EDITS = 2  # the most a typo is corrected by
 COMPOUND_PART = 4  # letters each half of a run-together word needs ("life|cycle" yes, "ten|cent" no)
 TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
 MIN_SPELL_LENGTH = 4  # shorter words are too often real words in some sense; correcting them does more harm
@@ -212,6 +214,7 @@ class Analyser:
         self.names = {key: surface for key, surface in self.capitalised.items()
                       if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
         self.abbreviations = _abbreviations(texts)
+        self.longest = max(map(len, self.surface), default=0)
         self._by_deletion: dict[str, set[str]] = {}  # corpus words by their one-deletion forms, for _two_edits
         for word in self.surface:
             for form in _deletions(word):
@@ -222,8 +225,8 @@ class Analyser:
     def _correct(self, word: str) -> str:
         """A word neither the corpus nor English knows, mapped to the corpus word one or two edits away."""
         if (word in self.surface or not word.isalpha() or len(word) < MIN_SPELL_LENGTH
-                or stem(word) in self.stems):
-            return word
+                or len(word) > self.longest + MAX_EDITS or stem(word) in self.stems):
+            return word  # a corpus word is at most two edits, so two letters, from a word it corrects
         english = _english()
         if word in english:
             return word
@@ -293,7 +296,8 @@ class Analyser:
             alternatives=_alternatives(text),
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
-            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text) or not content)
+            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
+                             or (not content and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),
@@ -405,22 +409,34 @@ _WHO_ROLE = re.compile(r"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|
 _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 
 
+def _counted(text: str) -> str | None:
+    """"How many industrial *platforms* does it have": a count of that thing, not any number. The phrase runs
+    up to the verb ("how many people *showed* up"); a first word in -ing or -ed is a modifier ("*leading*")."""
+    counted = _COUNTED.search(text)
+    phrase: list[str] = []
+    for i, w in enumerate(counted.group(1).lower().split() if counted else []):
+        if w in _AUXILIARY or (i and w.endswith(("ed", "ing"))):
+            break
+        phrase.append(w)
+    return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
+
+
+def _role(match: re.Match) -> str | None:
+    """"Who is the *director* of the bureau": the role the cited text must hold; "the official" is any name."""
+    phrase = list(itertools.takewhile(lambda w: w not in STOPWORDS and not w.endswith(("ed", "ing")),
+                                      match.group(1).lower().split()))
+    return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD | PERSON_NOUNS else None
+
+
 def _head(text: str, focus: Focus) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
-    A number or date question needs a number or date, not the word "year" or "amount" itself."""
-    if focus == Focus.NUMBER:  # "how many industrial *platforms* does it have": a count of that thing, not any number
-        counted = _COUNTED.search(text)
-        # up to the verb: "how many people *showed* up", "how many platforms *does* it have"
-        phrase = list(itertools.takewhile(lambda w: w not in _AUXILIARY and not w.endswith(("ed", "ing")),
-                                          counted.group(1).lower().split())) if counted else []
-        return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
+    A date question needs a date, not the word "year" itself."""
+    if focus == Focus.NUMBER:
+        return _counted(text)
     if focus == Focus.DATE:
         return None
-    role = _WHO_ROLE.search(text)
-    if role:  # "who is the *director* of the bureau": the role is what the cited text must hold
-        phrase = list(itertools.takewhile(lambda w: w not in STOPWORDS and not w.endswith(("ed", "ing")),
-                                          role.group(1).lower().split()))
-        return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD | PERSON_NOUNS else None
+    if role := _WHO_ROLE.search(text):
+        return _role(role)
     deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
     if deed:  # "who *moderated* the forum": the deed is what the cited text must hold
         return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
@@ -471,22 +487,23 @@ def _capitalised_runs(paragraphs: Sequence[str]) -> dict[str, str]:
     return names
 
 
-_TITLED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+)+\b")
+_TITLED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+(?:['’]s)?)+\b")
 ABBREVIATION_LETTERS = (3, 5)  # "cae", "zgc"; two letters are too often a word or another name's ("it", "lb")
 
 
 def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
     """What an abbreviation of a corpus name would be, and the name: "cae" -> "Chinese Academy of Engineering"
-    (the initials of a run of capitalised words), "zgc" -> "Zhongguancun" (the initial of each syllable of
+    (the initials of a whole run of capitalised words), "zgc" -> "Zhongguancun" (the initial of each syllable of
     a long name, as romanised names are abbreviated). An abbreviation that two names share is left out."""
     found: dict[str, set[str]] = {}
     for text in paragraphs:
-        for match in _TITLED_RUN.finditer(text):
-            parts = list(re.finditer(r"[A-Z][a-z]+", match.group(0)))  # the capitalised words, with offsets
-            for i in range(len(parts)):
-                for j in range(i + 2, len(parts) + 1):
-                    run = match.group(0)[parts[i].start():parts[j - 1].end()]
-                    found.setdefault("".join(p.group(0)[0] for p in parts[i:j]).lower(), set()).add(run)
+        for match in _TITLED_RUN.finditer(text):  # whole names only: a part ("Beijing Municipal People") is none
+            name = match.group(0).split()
+            while name and name[0].lower() in STOPWORDS:  # a sentence's "The", "In", "At" is no part of a name
+                name.pop(0)
+            capitals = [w for w in name if w[0].isupper()]
+            if len(capitals) > 1:
+                found.setdefault("".join(w[0] for w in capitals).lower(), set()).add(" ".join(name))
         for word in re.findall(r"\b[A-Z][a-z]{7,}\b", text):
             for initials in _syllable_initials(word.lower()) if word.lower() not in _english() else ():
                 found.setdefault(initials, set()).add(word)

@@ -18,17 +18,17 @@ STOPWORDS = frozenset(STOPWORDS_EN) | {
 }
 _stemmer = Stemmer.Stemmer("english")
 # English irregular verb forms, which a suffix stemmer cannot join to their verb ("led" and "leading").
-# Forms that are as often other words ("left", "saw", "rose", "felt") are left out.
+# Forms that are as often other words or names ("left", "saw", "rose", "felt", "won", "ran") are left out.
 IRREGULAR_VERBS = {form: verb for verb, *forms in (group.split() for group in """
 be was were been, begin began begun, bring brought, build built, buy bought, choose chose chosen, come came,
-do did done, draw drew drawn, drive drove driven, eat ate eaten, fall fell fallen, find found, fly flew flown,
+do did done, drive drove driven, eat ate eaten, fall fell fallen, find found, fly flew flown,
 forget forgot forgotten, get got gotten, give gave given, go went gone, grow grew grown, have had, hear heard,
 hold held, keep kept, know knew known, lead led, lend lent, lose lost, make made, mean meant, meet met, pay paid,
-rise risen, run ran, say said, see seen, seek sought, sell sold, send sent, shake shook shaken, show shown,
-sing sang sung, speak spoke spoken, spend spent, stand stood, steal stole stolen, take took taken, teach taught,
-tell told, think thought, throw threw thrown, understand understood, wear wore worn, win won, write wrote written
+rise risen, say said, see seen, seek sought, sell sold, send sent, shake shook shaken, show shown,
+speak spoke spoken, spend spent, stand stood, steal stole stolen, take took taken, teach taught,
+tell told, think thought, throw threw thrown, understand understood, wear wore worn, write wrote written
 """.split(",")) for form in forms}
-STEMS_VERSION = 2  # stored with the BM25 settings: a change here changes every index's terms
+STEMS_VERSION = 3  # stored with the BM25 settings: a change here changes every index's terms
 
 
 @lru_cache(maxsize=65536)

@@ -167,3 +167,15 @@ def test_a_follow_up_to_a_turn_that_named_nothing_reads_what_that_turn_showed(en
     assert engine.ask(history[1], history[:1]).abstained  # the article never says what the second one is
     answer = engine.ask("ok what does the first one cover then", history)
     assert not answer.abstained and "overall situation" in answer.answer
+
+
+def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
+    led = engine.ask("who led the forum")  # ¶8 says "leading companies", which names no one who led anything
+    assert led.abstained and "doesn't say who “led”" in led.answer
+    director = engine.ask("who is the director of the bureau")
+    assert director.abstained and "doesn't name the “director”" in director.answer
+
+
+@pytest.mark.parametrize("remark", ["got it", "lol", "ok thanks", "no"])
+def test_a_remark_after_an_answer_does_not_repeat_it(engine, remark):
+    assert engine.ask(remark, ["who is li bohu?"]).kind == Kind.HELP

@@ -52,6 +52,7 @@ def test_focus(analyser, question, focus):
                                             ("what did li say", None), ("how many days does it last", "days"),
                                             ("how many pages is the report", "pages"), ("what year was it", None),
                                             ("how many people showed up", "people"),
+                                            ("how many leading companies are there", "companies"),
                                             ("who is the director of the bureau", "director"),
                                             ("who's the government official that spoke", None),
                                             ("which academician actually gets named", "academician"),
@@ -89,6 +90,11 @@ def test_alternatives_let_either_side_answer(analyser):
                                       "thanks to whom?", "why?"])
 def test_elliptical_questions_lean_on_the_turn_before(analyser, question):
     assert analyser.analyse(question).refers_back
+
+
+@pytest.mark.parametrize("remark", ["lol", "hmm", "no"])
+def test_a_remark_is_not_a_follow_up(analyser, remark):
+    assert not analyser.analyse(remark).refers_back
 
 
 def test_about_the_article_itself(analyser):
@@ -147,3 +153,13 @@ def test_abbreviations_of_corpus_names_are_written_out(analyser):
 def test_a_year_the_corpus_never_mentions_is_unknown(analyser):
     assert analyser.analyse("was it bigger than the 2019 one").unknown == ("2019",)
     assert analyser.analyse("what was the 2020 forum's theme").unknown == ()
+
+
+def test_only_whole_names_are_abbreviated():
+    names = Analyser(["The Beijing Municipal People’s Government and the Chinese Academy of Engineering met."])
+    assert names.abbreviations == {"bmpg": "Beijing Municipal People’s Government",
+                                   "cae": "Chinese Academy of Engineering"}  # no "bmp": a part names nothing
+
+
+def test_a_word_far_longer_than_any_corpus_word_is_not_corrected(analyser):
+    assert analyser.correct("abcdefghij" * 500) == "abcdefghij" * 500  # no corpus word is within two edits

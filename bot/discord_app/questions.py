@@ -27,8 +27,9 @@ HISTORY_TURN_CHARS = 200  # each one cut to this
 
 
 def _neutralise(text: str, bot_id: int | None) -> str:
-    text = _USER_MENTION.sub(lambda m: "" if bot_id and int(m.group(1)) == bot_id else "@user", text)
-    text = _ROLE_MENTION.sub("@role", text)
+    # "@someone", a word no question is about ("@user" made "user" a search term: "users" is a corpus word).
+    text = _USER_MENTION.sub(lambda m: "" if bot_id and int(m.group(1)) == bot_id else "@someone", text)
+    text = _ROLE_MENTION.sub("@someone", text)
     text = _CHANNEL_MENTION.sub("#channel", text)
     text = _EVERYONE.sub(r"\1", text)
     text = _TIMESTAMP.sub("", text)

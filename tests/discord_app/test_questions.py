@@ -8,7 +8,7 @@ BOT = 1234567890123456789
 
 def test_own_mention_is_removed_and_other_markup_becomes_words():
     text = f"<@{BOT}> **who** is <@!98765432109876543> and <@&11111111111111111> in <#22222222222222222>? ||Li Bohu||"
-    assert question_from_message(text, BOT) == "who is @user and @role in #channel? Li Bohu"
+    assert question_from_message(text, BOT) == "who is @someone and @someone in #channel? Li Bohu"
 
 
 def test_everyone_here_and_timestamps_cannot_ping_or_confuse():

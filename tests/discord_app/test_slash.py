@@ -52,7 +52,7 @@ async def test_zero_width_characters_cannot_rebuild_a_mention_in_ask(bot):
     sent = await ask(bot, interaction(user_id=11), "@\u200beveryone <@\u200b&123456789012345678> who is Li Bohu?")
     shown = sent["embed"].title + sent["embed"].description
     assert "@everyone" not in shown and "<@&" not in shown
-    assert bot.question_log.stats(days=1).top_questions[0]["question"] == "everyone @role who is Li Bohu?"
+    assert bot.question_log.stats(days=1).top_questions[0]["question"] == "everyone @someone who is Li Bohu?"
 
 
 async def test_source_shows_a_paragraph_and_rejects_bad_numbers(bot):
