@@ -394,7 +394,7 @@ put puts get gets got set sets make makes made give gives gave bring brings brou
 NOT_HEADS = frozenset("even just really also still ever here there now then else again anyway though too".split())  # adverbs
 # The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
 MEASURES = [
-    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I)),
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b", re.I)),  # not "in the age of AI"
     ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget|"
                          r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
                          r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),

@@ -42,6 +42,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("is yang an academician", Focus.YES_NO), ("what did the report cover", Focus.THING),
     ("how much has the platform improved, a bit or a lot", Focus.THING),  # a degree, not a number
     ("how much did a ticket cost", Focus.NUMBER), ("how much money is beijing investing", Focus.NUMBER),
+    ("in the age of ai what did li recommend", Focus.THING),
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
