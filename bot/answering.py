@@ -88,7 +88,18 @@ def _has_date(text: str) -> bool:
     return any((w.isdigit() and len(w) == 4) or w in DATE_WORDS for w in words(text))
 
 
-FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date}
+# A place: "in/at/from <Name>", a named kind of place ("Haidian District", "Main Hall"), or a web address.
+PLACE = re.compile(r"\b(in|at|from|near|inside|outside)\s+(the\s+)?[A-Z][a-z]+|"
+                   r"\b[A-Z][a-z]+\s+(District|City|County|Province|Hall|Centre|Center|Street|Road|Avenue|Park|Square|"
+                   r"Building|Stadium|Hotel|Campus|Village|Town)\b|https?://|\bwww\.")
+
+
+def _has_place(text: str) -> bool:
+    return bool(PLACE.search(text))
+
+
+FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date,
+                                                    Focus.PLACE: _has_place}
 # A number of the kind asked for: general English forms, not any particular document's.
 MEASURE_PATTERNS = {
     "age": re.compile(r"\baged?\s+\d+|\b\d+[- ]years?[- ]old\b|,\s*\d{2},", re.I),
@@ -146,6 +157,8 @@ def holds_focus(question: Question, text: str, closest: Closest | None = None) -
         return bool(MEASURE_PATTERNS[question.measure].search(text))
     if question.focus == Focus.NUMBER and question.head:
         return _counts(text, question.head, closest)
+    if question.focus == Focus.PLACE and question.head:  # "which country": its head word is checked instead
+        return True
     return FOCUS_CHECKS.get(question.focus, bool)(text)
 
 

@@ -131,3 +131,14 @@ def test_a_price_is_a_sum_or_free_admission_not_free_trade():
 def test_coverage_of_terms_that_weigh_nothing_is_zero():
     from bot.answering import coverage
     assert coverage(("3",), frozenset({"3"}), {"3": 0.0}, 0.0) == 0.0
+
+
+def test_where_is_answered_by_a_place_and_which_city_by_its_head_word():
+    from bot.answering import holds_focus
+    from bot.question import Focus, Question
+    where = Question("where was it held?", "where was it held", ("held",), focus=Focus.PLACE)
+    assert holds_focus(where, "The forum was held at the Zhongguancun Exhibition Centre.")
+    assert holds_focus(where, "It opened in Beijing yesterday.") and holds_focus(where, "See https://example.org")
+    assert not holds_focus(where, "Yesterday morning, the forum kicked off.")  # when, not where
+    which = Question("which country?", "which country", ("countri",), focus=Focus.PLACE, head="country")
+    assert holds_focus(which, "my country's manufacturing industry")  # the head word check decides
