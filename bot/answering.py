@@ -141,8 +141,10 @@ def _counts(text: str, thing: str, closest: Closest | None = None) -> bool:
     tokens = [t for t in words(text) if t not in STOPWORDS or _is_count(t)]
     counted = [t for i, w in enumerate(tokens) if _is_count(w) for t in tokens[i + 1:i + 1 + COUNTED_WITHIN]]
     target = stem(thing)
-    if any(stem(t) == target for t in tokens) or closest is None:
-        return any(stem(t) == target for t in counted) if any(stem(t) == target for t in tokens) else bool(counted)
+    if any(stem(t) == target for t in tokens):  # named in the text: it must be what is counted
+        return any(stem(t) == target for t in counted)
+    if closest is None:
+        return bool(counted)
     return bool(counted) and closest(thing, counted) >= COUNTED_SIMILAR
 
 
@@ -407,7 +409,7 @@ class Answerer:
         on_topic = confidence >= self.calibration.threshold
         if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
             group = retrieval.by_paragraph()[0]
-            related = self._cite(1, group, question, retrieval) if on_topic else None
+            related = self._cite(1, group, question, retrieval)[0] if on_topic else None
             return self._not_in_article(question, Support(1.0, (), False), related, confidence)
         if not retrieval.hits or (not question.about_document and not on_topic):
             return self._abstain(question, confidence)
@@ -423,20 +425,20 @@ class Answerer:
             not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, not reasons[i],
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
-        citation = self._cite(1, best, question, retrieval)
+        citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote):
             support = replace(support, focus_found=False)  # the number, date or deed must be in the quoted text
         if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
-        answer = f"{quoted(citation.text, *self._span(best, question, retrieval))} [1]"
+        answer = f"{shown} [1]"
         for i in order[1:]:
             group, other = candidates[i], supports[i]
             if (len(citations) < self.max_citations and group[0].score >= SECOND_PARAGRAPH * top_score
                     and other.focus_found and other.unsupported <= support.unsupported):
-                extra = self._cite(len(citations) + 1, group, question, retrieval)
+                extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
                 citations.append(extra)
-                answer += f" {quoted(extra.text, *self._span(group, question, retrieval))} [{extra.n}]"
+                answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
 
@@ -515,11 +517,13 @@ class Answerer:
             weights[term] = max(weights.get(term, 0.0), weight)
         return weights
 
-    def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> Citation:
+    def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[Citation, str]:
+        """The citation of a group's best span, and the span as the answer shows it (with its ellipses)."""
         passage, paragraph = group[0].passage, self._text(group)
         doc = self.store.documents[passage.doc]
         start, end = self._span(group, question, retrieval)
-        return Citation(n, doc.id, doc.title, passage.paragraph, paragraph[start:end], paragraph, round(group[0].score, 4))
+        citation = Citation(n, doc.id, doc.title, passage.paragraph, paragraph[start:end], paragraph, round(group[0].score, 4))
+        return citation, quoted(paragraph, start, end)
 
     def _not_in_article(self, question: Question, support: Support, related: Citation | None,
                         confidence: float) -> Answer:
