@@ -505,7 +505,8 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
             if len(capitals) > 1:
                 found.setdefault("".join(w[0] for w in capitals).lower(), set()).add(" ".join(name))
         for word in re.findall(r"\b[A-Z][a-z]{7,}\b", text):
-            for initials in _syllable_initials(word.lower()) if word.lower() not in _english() else ():
+            initials = _syllable_initials(word.lower()) if word.lower() not in _english() else None
+            if initials:
                 found.setdefault(initials, set()).add(word)
     low, high = ABBREVIATION_LETTERS
     return {key: names.pop() for key, names in found.items() if low <= len(key) <= high and len(names) == 1}
@@ -514,10 +515,10 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
 _SYLLABLE = re.compile(r"(?:zh|ch|sh|[bcdfghjklmnpqrstwxyz])?[aeiouv]+(?:ng|n|r)?(?![aeiouv])")
 
 
-def _syllable_initials(word: str) -> list[str]:
+def _syllable_initials(word: str) -> str | None:
     """The first letters of a romanised name's syllables ("zhongguancun" -> "zgc"), when it splits cleanly."""
     syllables = _SYLLABLE.findall(word)
-    return ["".join(s[0] for s in syllables)] if "".join(syllables) == word and len(syllables) > 1 else []
+    return "".join(s[0] for s in syllables) if "".join(syllables) == word and len(syllables) > 1 else None
 
 
 def _join_split_names(text: str, vocabulary: frozenset[str]) -> str:
