@@ -21,7 +21,7 @@ CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?=and |or |with |which )")
 TokenCounter = Callable[[str], int]
 # Stored in the manifest: a build reuses an index's passages only when they were cut the same way.
 # Bump it whenever a change here changes the passages.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True)
