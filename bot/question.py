@@ -215,8 +215,10 @@ class Analyser:
                       if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
         self.abbreviations = _abbreviations(texts)
         self.longest = max(map(len, self.surface), default=0)
-        self._by_deletion: dict[str, set[str]] = {}  # corpus words by their one-deletion forms, for _two_edits
-        for word in self.surface:
+        # Corpus words and their stems by their one-deletion forms, for _two_edits: "reccomend" is two edits from
+        # "recommend", the stem of the corpus's "recommendations", and from no corpus word.
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in self.surface | self.stems:
             for form in _deletions(word):
                 self._by_deletion.setdefault(form, set()).add(word)
         self.correct = lru_cache(maxsize=CORRECTIONS_CACHED)(self._correct)  # users repeat words; a long unknown one costs ms
@@ -300,7 +302,8 @@ class Analyser:
                              or (not content and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document,
             wants_more=self._wants_more(text), about_document=about_document,
-            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None), head=_head(" ".join(typed), focus),
+            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
+            head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure)
 
     def _core(self, raw: str) -> str:
@@ -407,6 +410,12 @@ PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy gu
 speakers expert experts someone somebody individual""".split())
 _WHO_ROLE = re.compile(r"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|her)\s+((?:[a-z'-]+\s*){1,3})", re.I)
 _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
+
+
+def _corrected_head(head: str | None, corrected: dict[str, str]) -> str | None:
+    """The head found in the question as typed (possessives show what is possessed), spelled as the question's
+    words are: "who's the *acadmician* that spoke" asks for an academician."""
+    return corrected.get(head, head) if head else None
 
 
 def _counted(text: str) -> str | None:

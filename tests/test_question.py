@@ -2,6 +2,7 @@
 import pytest
 
 from bot.question import Analyser, Focus, _edits1, specificity
+from bot.text import stem
 
 CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
           "Yang Xiuling pointed out in her speech that Beijing is in a critical period.",
@@ -27,7 +28,8 @@ def test_typos_are_corrected_against_the_corpus(analyser, typed, fixed):
 
 @pytest.mark.parametrize("typed", ["acadmiciann", "achievemnets", "develpoment", "zhongguancunn", "architectur", "xyzzyxyzzy"])
 def test_two_edit_neighbours_are_those_every_second_edit_would_spell_out(analyser, typed):
-    spelled_out = {w2 for w1 in _edits1(typed) for w2 in _edits1(w1) if w2 in analyser.surface}
+    """Corpus words and their stems ("recommend" for "recommendations") are the targets, found exactly."""
+    spelled_out = {w2 for w1 in _edits1(typed) for w2 in _edits1(w1) if w2 in analyser.surface | analyser.stems}
     assert analyser._two_edits(_edits1(typed)) == spelled_out
 
 
@@ -53,6 +55,7 @@ def test_focus(analyser, question, focus):
                                             ("what did li say", None), ("how many days does it last", "days"),
                                             ("how many pages is the report", "pages"), ("what year was it", None),
                                             ("how many people showed up", "people"),
+                                            ("who's the acadmician that spoke", "academician"),
                                             ("how many leading companies are there", "companies"),
                                             ("who is the director of the bureau", "director"),
                                             ("who's the government official that spoke", None),
@@ -164,3 +167,8 @@ def test_only_whole_names_are_abbreviated():
 
 def test_a_word_far_longer_than_any_corpus_word_is_not_corrected(analyser):
     assert analyser.correct("abcdefghij" * 500) == "abcdefghij" * 500  # no corpus word is within two edits
+
+
+def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
+    corrected = Analyser(["Li Bohu put forward specific recommendations."]).correct("reccomend")
+    assert stem(corrected) == stem("recommendations")  # no corpus word is two edits away, its stem is
