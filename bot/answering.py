@@ -118,7 +118,8 @@ MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a leng
 
 
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
-UNNAMING = frozenset("our their his her its all some many various other these those several any".split())
+UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
+                     "relevant certain numerous multiple".split())
 
 
 def only_unnamed(text: str, thing: str) -> bool:

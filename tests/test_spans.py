@@ -116,6 +116,8 @@ def test_a_thing_mentioned_only_as_ours_or_all_is_not_named():
     from bot.answering import only_unnamed
     assert only_unnamed("News from our newspaper (reporter Zhang Qin).", "newspaper")
     assert only_unnamed("with the joint efforts of all parties", "parties")
+    assert only_unnamed("It reviews leading companies and typical cases.", "companies")  # a kind, not a name
+    assert not only_unnamed("The firm released two major products: a phone and a watch.", "products")
     assert not only_unnamed("It was printed by the Beijing Daily newspaper.", "newspaper")
     assert not only_unnamed("News from our newspaper.", "university")  # not mentioned at all: another check's job
 
