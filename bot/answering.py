@@ -26,6 +26,7 @@ SECOND_PARAGRAPH = 0.95  # ... and quoted in the answer only when this close and
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
+DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
@@ -305,8 +306,18 @@ class Answerer:
                                             if w not in names and not any(c.isdigit() for c in w))
                                 for key in self.paragraph_terms}
         self.title_terms = {d.id: frozenset(content_terms(d.title)) for d in store.documents.values()}
+        self.lead_terms = {d.id: self._lead_terms(d) for d in store.documents.values()}
         self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
                         for d in store.documents.values()}
+
+    @staticmethod
+    def _lead_terms(doc: DocumentRecord) -> frozenset[str]:
+        """The names in a news article's lead sentence (its event, its place): what every later paragraph is at."""
+        if not doc.paragraphs:
+            return frozenset()
+        start, end = sentence_spans(doc.paragraphs[0])[0]
+        return frozenset(stem(w.lower()) for w in WORD.findall(doc.paragraphs[0][start:end])[1:]
+                         if w[0].isupper() and w.lower() not in STOPWORDS)
 
     # -- fixed replies ---------------------------------------------------------------
     def _topics(self) -> str:
@@ -369,15 +380,25 @@ class Answerer:
         quoted_words = words(quote)
         return stem(question.head) in map(stem, quoted_words) or self._closest(question.head, quoted_words) >= HEAD_COSINE
 
+    def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
+        """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat."""
+        if question.focus != Focus.PERSON:
+            return False
+        named = {w for w in words(quote) if w in self.names}
+        return bool(named) and not named & {w for c in citations for w in words(c.quote)}
+
     def _closest(self, word: str, candidates: Sequence[str]) -> float:
         return float(self.similarity([word], list(candidates)).max())
 
-    def support(self, question: Question, key: tuple[str, int]) -> Support:
+    def support(self, question: Question, key: tuple[str, int], in_lead: bool = False) -> Support:
         """How much of what the question asks the paragraph holds: its terms literally, by stem, or as a
-        close word (the model's own vectors bridge "journalist" -> "reporter"), and the kind of thing asked."""
+        close word (the model's own vectors bridge "journalist" -> "reporter"), and the kind of thing asked.
+        `in_lead`: the names of the article's lead count as held (the event a later paragraph's deed was at)."""
         present = self.paragraph_terms[key] | self.title_terms[key[0]]
         byline = self.bylines[key[0]] == key[1]
         held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_WORDS)}
+        if in_lead:
+            held.update({t: 1.0 for t in question.terms if t in self.lead_terms[key[0]]})
         missing = [(w, t) for w, t in zip(question.words, question.terms)
                    if t not in held and not any(c.isdigit() for c in w)]
         if missing and self.paragraph_words[key]:
@@ -421,6 +442,11 @@ class Answerer:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
             candidates = (bylines[:1] + candidates) if bylines else candidates
         supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
+        if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
+            # "who spoke?": the closest paragraphs don't say who did it; read on for one that does
+            further = [g for g in groups[:DEED_SEARCH] if g not in candidates]
+            candidates += further
+            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True) for g in further]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, not reasons[i],
@@ -435,9 +461,11 @@ class Answerer:
         answer = f"{shown} [1]"
         for i in order[1:]:
             group, other = candidates[i], supports[i]
-            if (len(citations) < self.max_citations and group[0].score >= SECOND_PARAGRAPH * top_score
-                    and other.focus_found and other.unsupported <= support.unsupported):
-                extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
+            if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
+                    and group[0].score >= CITATION_CUTOFF * best[0].score):
+                continue
+            extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
+            if group[0].score >= SECOND_PARAGRAPH * best[0].score or self._someone_else(question, citations, extra.quote):
                 citations.append(extra)
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,

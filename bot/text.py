@@ -28,12 +28,21 @@ rise risen, say said, see seen, seek sought, sell sold, send sent, shake shook s
 speak spoke spoken, spend spent, stand stood, steal stole stolen, take took taken, teach taught,
 tell told, think thought, throw threw thrown, understand understood, wear wore worn, write wrote written
 """.split(",")) for form in forms}
-STEMS_VERSION = 3  # stored with the BM25 settings: a change here changes every index's terms
+# Nouns whose verb a suffix stemmer cannot reach ("speech" and "spoke" are one deed: "who spoke?" is answered by
+# "in his speech").
+IRREGULAR_NOUNS = {form: verb for verb, *forms in (group.split() for group in """
+speak speech speeches speaker speakers, choose choice choices, lose loss losses, sell sale sales, prove proof,
+grow growth, fly flight flights, die death deaths, believe belief beliefs, decide decision decisions,
+divide division divisions, describe description descriptions, explain explanation explanations,
+succeed success, fail failure failures, pursue pursuit, respond response responses, defend defence defense,
+applaud applause, laugh laughter, analyse analysis analyze
+""".split(",")) for form in forms}
+STEMS_VERSION = 4  # stored with the BM25 settings: a change here changes every index's terms
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(IRREGULAR_VERBS.get(word, word))
+    return _stemmer.stemWord(IRREGULAR_VERBS.get(word) or IRREGULAR_NOUNS.get(word, word))
 
 
 def words(text: str) -> list[str]:

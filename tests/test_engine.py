@@ -179,3 +179,16 @@ def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
 @pytest.mark.parametrize("remark", ["got it", "lol", "ok thanks", "no"])
 def test_a_remark_after_an_answer_does_not_repeat_it(engine, remark):
     assert engine.ask(remark, ["who is li bohu?"]).kind == Kind.HELP
+
+
+@pytest.mark.parametrize("question", ["who spoke at the forum?", "who were the speakers", "who gave speeches"])
+def test_who_spoke_names_every_speaker_with_a_citation_each(engine, question):
+    answer = engine.ask(question)  # "spoke" is "in his speech" (¶2) and "in her speech" (¶5)
+    assert not answer.abstained
+    assert [c.paragraph for c in answer.citations] == [2, 5]
+    assert "Li Bohu" in answer.citations[0].quote and "Yang Xiuling" in answer.citations[1].quote
+    assert_grounded(engine, answer)
+
+
+def test_a_second_paragraph_on_the_same_person_is_not_cited_as_someone_else(engine):
+    assert [c.paragraph for c in engine.ask("who is li bohu").citations] == [2]

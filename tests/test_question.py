@@ -148,6 +148,10 @@ def test_irregular_verb_forms_share_their_verb_s_stem():
     assert stem("left") == "left"  # as often a direction as a verb: left alone
 
 
+def test_nouns_a_suffix_stemmer_cannot_join_to_their_verb_share_its_stem():
+    assert stem("speech") == stem("spoke") == stem("speakers") and stem("decision") == stem("decided")
+
+
 def test_abbreviations_of_corpus_names_are_written_out(analyser):
     assert "chinese academy of engineering" in analyser.analyse("what did the cae academician recommend").text
     assert "zhongguancun" in analyser.analyse("which yr's zgc forum is this").text  # a romanised name's syllables
