@@ -30,6 +30,7 @@ DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
+DEED_COSINE = 0.7  # a deed's stand-in must be closer: "organized" is 0.65 from "structure", "released" 0.41 from "issued"
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen hundred hundreds thousand
 thousands million millions billion billions half percent several""".split())  # counts: "first" counts nothing
 DATE_WORDS = frozenset("""yesterday today tomorrow morning afternoon evening night year years month week january february
@@ -99,6 +100,7 @@ def _has_place(text: str) -> bool:
     return bool(PLACE.search(text))
 
 
+PLACE_OR_PERSON = {Focus.PLACE: "where", Focus.PERSON: "who"}
 FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date,
                                                     Focus.PLACE: _has_place}
 # A number of the kind asked for: general English forms, not any particular document's.
@@ -378,7 +380,7 @@ class Answerer:
         if question.focus != Focus.PERSON or not question.head:
             return True
         quoted_words = words(quote)
-        return stem(question.head) in map(stem, quoted_words) or self._closest(question.head, quoted_words) >= HEAD_COSINE
+        return stem(question.head) in map(stem, quoted_words) or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat."""
@@ -579,6 +581,8 @@ class Answerer:
             if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):
                 return f"doesn't name the “{question.head}”"  # a role: "who is the director of ..."
             return f"doesn't say {'who' if question.focus == Focus.PERSON else 'which'} “{question.head}”"
+        if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
+            return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
         return f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
 
     def _abstain(self, question: Question, confidence: float) -> Answer:

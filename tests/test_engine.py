@@ -192,3 +192,14 @@ def test_who_spoke_names_every_speaker_with_a_citation_each(engine, question):
 
 def test_a_second_paragraph_on_the_same_person_is_not_cited_as_someone_else(engine):
     assert [c.paragraph for c in engine.ask("who is li bohu").citations] == [2]
+
+
+def test_a_place_the_article_never_gives_is_said_to_be_missing(engine):
+    answer = engine.ask("where was the forum held")
+    assert answer.abstained and answer.answer.startswith("The article doesn't say where.")
+    assert answer.related and answer.related[0].paragraph == 1  # and points to what it does say about the forum
+
+
+def test_a_deed_is_not_matched_by_a_word_that_only_looks_like_it(engine):
+    answer = engine.ask("who organised it", ["what is the zgc forum"])  # "organized" is close to "structure" in ¶5
+    assert answer.abstained and "doesn't say who “organized”" in answer.answer
