@@ -11,6 +11,10 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 
+# Earlier questions a follow-up may lean on, in the engine, the chat and Discord alike. A chain of follow-ups
+# ("what did he say", "tell me more", "what else", "how old is he?") leans back turn by turn to the one that
+# named who "he" is; much older turns are rarely what a pronoun means.
+MAX_HISTORY = 5
 SOURCE_QUOTE_CHARS = 90  # a source line points at the passage; the whole paragraph is one command away
 RELATED_HEADING = "The article does say:"  # above what an abstention points to instead
 

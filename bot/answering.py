@@ -117,6 +117,7 @@ MEASURE_PATTERNS = {
 # A "why" is better answered by a paragraph that gives a reason or a stake (a preference, never a requirement).
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much".split())  # how a measure is asked
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
 
 
@@ -576,7 +577,8 @@ class Answerer:
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
             kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
-            return f"doesn't give {kind} for {_listing(support.missing) if support.missing else 'that'}"
+            asked = [w for w in support.missing if w not in MEASURE_WORDS]  # "an age for “old”" says nothing
+            return f"doesn't give {kind}" + (f" for {_listing(asked)}" if asked else "")
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
             if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):
                 return f"doesn't name the “{question.head}”"  # a role: "who is the director of ..."

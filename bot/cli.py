@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bot.answer import MAX_HISTORY
 from bot.errors import ConfigError, ForumbotError, IndexStoreError
 from bot.settings import Settings, get_settings
 from bot.terminal import paragraph, render, sparkline
@@ -275,7 +276,6 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
             out.print()
 
 
-CHAT_HISTORY = 3  # earlier questions the chat passes on, as the bot does in a thread
 CHAT_HELP = """[bold]Ask anything about the article.[/bold] Follow-ups ("who is he?", "tell me more") use your earlier questions.
   [cyan]/source N[/cyan]   the whole paragraph ¶N (a number from the sources under an answer)
   [cyan]/help[/cyan]       this help
@@ -343,7 +343,7 @@ def _chat(engine, settings: Settings, log) -> None:
                 if log:
                     log.record(last, os.getuid())
                 if last.kind.value in ("answered", "abstained"):
-                    history = [*history, question][-CHAT_HISTORY:]
+                    history = [*history, question][-MAX_HISTORY:]
     except (EOFError, KeyboardInterrupt):
         out.print()  # the shell's prompt starts on a line of its own
 

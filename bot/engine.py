@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answer import Answer, Kind
+from bot.answer import MAX_HISTORY, Answer, Kind
 from bot.answering import Answerer
 from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, write_calibration
@@ -31,7 +31,6 @@ from bot.store import IndexStore, read_manifest
 
 log = logging.getLogger(__name__)
 
-MAX_HISTORY = 3  # earlier turns a follow-up may lean on; older ones are rarely what "he" or "it" means
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
 # Offered when no document's header lists `examples:`; answered from the title and opening sentence.
 ABOUT_QUESTION = "What is this article about?"

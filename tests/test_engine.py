@@ -203,3 +203,9 @@ def test_a_place_the_article_never_gives_is_said_to_be_missing(engine):
 def test_a_deed_is_not_matched_by_a_word_that_only_looks_like_it(engine):
     answer = engine.ask("who organised it", ["what is the zgc forum"])  # "organized" is close to "structure" in ¶5
     assert answer.abstained and "doesn't say who “organized”" in answer.answer
+
+
+def test_a_long_chain_of_follow_ups_still_knows_who_he_is(engine):
+    history = ["who is li bohu", "what did he say", "tell me more", "what else"]
+    answer = engine.ask("how old is he", history)  # "he" was named four turns back
+    assert answer.abstained and answer.answer.startswith("The article doesn't give an age.")

@@ -10,6 +10,7 @@ from operator import attrgetter
 import discord
 from discord.ext import commands
 
+from bot.answer import MAX_HISTORY
 from bot.engine import clean_question
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
@@ -22,7 +23,6 @@ _EVERYONE = re.compile(r"@(everyone|here)\b")
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
 _MARKUP = re.compile(r"(\|\||\*\*|__|~~|`|^>+ ?|^#{1,3} |^-# )", re.M)
 
-HISTORY_TURNS = 3  # earlier questions a follow-up carries, however long the reply chain or thread
 HISTORY_TURN_CHARS = 200  # each one cut to this
 
 
@@ -62,7 +62,7 @@ def safe(text: str) -> str:
 
 def bounded_history(turns: Iterable[str]) -> tuple[str, ...]:
     """The last few earlier questions, oldest first, each cut: follow-up context never grows without bound."""
-    return tuple(turn[:HISTORY_TURN_CHARS] for turn in list(turns)[-HISTORY_TURNS:])
+    return tuple(turn[:HISTORY_TURN_CHARS] for turn in list(turns)[-MAX_HISTORY:])
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import discord.ext.test as dpytest
 from discord.ext.test import backend, factories
 
 from bot.discord_app.ask import THREAD_HINT_MENTION
-from bot.discord_app.questions import HISTORY_TURNS
+from bot.answer import MAX_HISTORY
 from tests.discord_app.conftest import mention
 
 
@@ -76,8 +76,8 @@ async def test_context_along_a_reply_chain_is_bounded(bot):
         await dpytest.run_all_events()
         answer = dpytest.get_message()
     turns = bot.turns[answer.id]
-    assert len(turns) == HISTORY_TURNS and turns[-1] == "and follow-up number 3?"
-    assert sum(map(len, turns)) <= 3 * 200
+    assert len(turns) == MAX_HISTORY and turns[-1] == "and follow-up number 3?"
+    assert sum(map(len, turns)) <= MAX_HISTORY * 200
 
 
 async def test_threads_on_open_a_thread_named_after_the_question_and_say_a_mention_is_needed(bot):
