@@ -121,6 +121,14 @@ MEASURE_WORDS = frozenset("old age cost costs price prices long percent percenta
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
 
 
+# Words that ask for something a text states by its form rather than by that word: a role by a title after a
+# name ("Li Bohu, academician of ..."), importance by saying what it is significant or important for.
+STATED_AS = (  # (how a question asks, how a text states it)
+    (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
+     re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")),
+    (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
+     re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
+)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
@@ -400,6 +408,11 @@ class Answerer:
         present = self.paragraph_terms[key] | self.title_terms[key[0]]
         byline = self.bylines[key[0]] == key[1]
         held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_WORDS)}
+        paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
+        for asking, stated in STATED_AS:  # "what's her job?" is answered by "Yang Xiuling, Secretary of ..."
+            asked = {m.group(0).lower() for m in asking.finditer(question.text)}
+            if asked and stated.search(paragraph):
+                held.update({t: 1.0 for w, t in zip(question.words, question.terms) if w in asked})
         if in_lead:
             held.update({t: 1.0 for t in question.terms if t in self.lead_terms[key[0]]})
         missing = [(w, t) for w, t in zip(question.words, question.terms)
@@ -416,7 +429,6 @@ class Answerer:
         total = sum(weight[t] for t in question.terms)
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
-        paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
         focus_found = self.holds_focus(question, paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD

@@ -209,3 +209,13 @@ def test_a_long_chain_of_follow_ups_still_knows_who_he_is(engine):
     history = ["who is li bohu", "what did he say", "tell me more", "what else"]
     answer = engine.ask("how old is he", history)  # "he" was named four turns back
     assert answer.abstained and answer.answer.startswith("The article doesn't give an age.")
+
+
+@pytest.mark.parametrize("history, question, paragraph", [
+    (["tell me about yang xiuling"], "what's her position", 5),  # stated as "Yang Xiuling, Deputy Secretary-General of"
+    (["whats the smart industrial internet"], "why does it matter", 4),  # stated as "is of great significance for"
+])
+def test_what_a_text_states_by_its_form_answers_the_word_asking_for_it(engine, history, question, paragraph):
+    answer = engine.ask(question, history)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+    assert_grounded(engine, answer)
