@@ -117,6 +117,8 @@ _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
+# Why the asker asks, after the question: "..., as I'm preparing a summary for my study group".
+_ASKERS_REASON = re.compile(r",?\s+(as|since|because|cause|so that|so)\s+(i|i'm|im|i've|i'd|i'll|we|we're|my|our)\b.*$", re.I)
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 _QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 
@@ -314,6 +316,7 @@ class Analyser:
         kept = [c for c in kept if any(w.lower() not in CHATTER for w in WORD.findall(c))]
         asked = []
         for clause in kept:
+            clause = _ASKERS_REASON.sub("", clause) or clause
             question = _LEAD_IN.sub("", clause)
             if question and question != clause:  # "I was wondering whether ...": the rest is the question
                 asked.append(question)

@@ -20,6 +20,12 @@ def test_chatter_is_dropped_and_shorthand_expanded(analyser):
     assert {"li", "bohu", "speech"} <= set(q.words)
 
 
+@pytest.mark.parametrize("typed", ["who is li bohu, as i'm writing a summary for my study group",
+                                   "who is li bohu because we discuss it in class tomorrow"])
+def test_why_the_asker_asks_is_not_part_of_the_question(analyser, typed):
+    assert analyser.analyse(typed).text == "who is li bohu"
+
+
 @pytest.mark.parametrize("typed, fixed", [("acadmician", "academician"), ("beiijng", "beijing"), ("reoprt", "report"),
                                           ("devlopment", "development")])
 def test_typos_are_corrected_against_the_corpus(analyser, typed, fixed):
