@@ -54,6 +54,7 @@ test: $(STAMP)
 # Every public set, then our own held-out sets (never tuned on), each with its per-cause counts.
 HOLDOUT := benchmarks/questions/holdout
 FRESH   := benchmarks/questions/fresh
+FRESH2  := benchmarks/questions/fresh2
 eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_casual.jsonl $(EVAL)/dev_near_topic.jsonl
@@ -64,6 +65,8 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(HOLDOUT)/multilingual.jsonl
 	$(BIN)/forumbot eval $(FRESH)/casual.jsonl $(FRESH)/near_topic.jsonl
 	$(BIN)/forumbot eval $(FRESH)/conversations.jsonl
+	$(BIN)/forumbot eval $(FRESH2)/casual.jsonl $(FRESH2)/near_topic.jsonl
+	$(BIN)/forumbot eval $(FRESH2)/conversations.jsonl
 
 clean:
 	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache
