@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import Focus, Question, specificity
+from bot.question import LIGHT_VERBS, Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -428,7 +428,8 @@ class Answerer:
                 weight[t] = 0.0
         total = sum(weight[t] for t in question.terms)
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
-        lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms) if weight[t] and held.get(t, 0.0) < 0.5))
+        lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms)  # "came" alone names nothing
+                                      if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))
         focus_found = self.holds_focus(question, paragraph)
         if question.head in question.words:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
@@ -459,9 +460,11 @@ class Answerer:
         supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
         if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
             # "who spoke?": the closest paragraphs don't say who did it; read on for one that does
-            further = [g for g in groups[:DEED_SEARCH] if g not in candidates]
-            candidates += further
-            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True) for g in further]
+            further = [(g, self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True))
+                       for g in groups[:DEED_SEARCH] if g not in candidates]
+            found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
+            candidates += [g for g, _ in found]
+            supports += [s for _, s in found]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, not reasons[i],
@@ -597,7 +600,9 @@ class Answerer:
             return f"doesn't say {'who' if question.focus == Focus.PERSON else 'which'} “{question.head}”"
         if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
             return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
-        return f"doesn't say anything about {_listing(support.missing)}" if support.missing else "doesn't say that"
+        if support.missing:
+            return f"doesn't say anything about {_listing(support.missing)}"
+        return f"doesn't say {PLACE_OR_PERSON.get(question.focus, 'that')}"  # "who came up with it?"
 
     def _abstain(self, question: Question, confidence: float) -> Answer:
         return replace(self.reply(question.raw, Kind.ABSTAINED), top_score=round(confidence, 4))
