@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answer import Answer, Citation, Kind
+from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
 from bot.question import LIGHT_VERBS, Focus, Question, specificity
 from bot.retrieval import Hit, Retrieval
@@ -280,8 +280,11 @@ def _proper_nouns(paragraphs: Iterable[str]) -> set[str]:
     return {w.lower() for w in seen if w[0].isupper() and w.lower() not in lower}
 
 
+ECHOED_WORD = 40  # characters of one of the asker's words echoed back: a 1,000-letter "word" is not repeated whole
+
+
 def _listing(items: Sequence[str]) -> str:
-    quoted_items = [f"“{i}”" for i in items]
+    quoted_items = [f"“{shorten(i, ECHOED_WORD)}”" for i in items]
     return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + " or " + quoted_items[-1]
 
 

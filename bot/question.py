@@ -88,6 +88,7 @@ exactly actually specifically mostly main mainly basically supposed whole overal
 know tell told think thought seem seems look looks want wanted make makes made give gives gave name named
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
 argue argues argued state states stated one ones first second third fourth fifth someone
+happen happens happened happening occur occurs occurred
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal)
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
 GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
@@ -145,6 +146,7 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_EDITS = 2  # the most a typo is corrected by
 COMPOUND_PART = 4  # letters each half of a run-together word needs ("life|cycle" yes, "ten|cent" no)
 TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
+MIN_UNKNOWN_WORD = 3  # a lower-case pair of letters no dictionary knows ("rm", "rf") is noise more often than a name
 MIN_SPELL_LENGTH = 4  # shorter words are too often real words in some sense; correcting them does more harm
 CORRECTIONS_CACHED = 65536  # distinct words whose correction an analyser keeps (a few MB at most)
 
@@ -267,10 +269,13 @@ class Analyser:
         return None
 
     def _spelled_out(self, word: str) -> str:
-        """An abbreviation of a corpus name, written out ("zgc" -> "zhongguancun"); any other word as it is."""
-        if word in self.surface or word in _english() or word not in self.abbreviations:
+        """An abbreviation of a corpus name, written out ("zgc" -> "zhongguancun"), a name typed as one word
+        split as the corpus writes it ("libohu" -> "li bohu"); any other word as it is."""
+        if word in self.surface or word in _english():
             return word
-        return self.abbreviations[word].lower()
+        if word in self.abbreviations:
+            return self.abbreviations[word].lower()
+        return self.capitalised.get(word, word).lower()
 
     def _known(self, word: str) -> bool:
         return word in self.surface or stem(word) in self.stems
@@ -337,7 +342,8 @@ class Analyser:
                 continue
             capitalised = i > 0 and token[0].isupper() and not text.isupper()
             mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
-            unknown_word = token.isalpha() and lower not in english and self.correct(lower) == lower
+            unknown_word = (token.isalpha() and len(token) >= MIN_UNKNOWN_WORD and lower not in english
+                            and self.correct(lower) == lower)
             year = len(token) == 4 and token.isdigit() and token[:2] in ("19", "20")
             if capitalised and lower not in english or mixed or unknown_word or year:
                 found.append(token)

@@ -151,6 +151,25 @@ def test_control_and_invisible_characters_do_not_change_the_answer(engine):
     assert noisy.question == "Who is Li Bohu?"
 
 
+@pytest.mark.parametrize("pasted", ["see https://evil.example/x?y=1 who is li bohu",
+                                    "[click](http://evil.example) who is li bohu",
+                                    "<script>alert(1)</script> who is li bohu", "```\nrm -rf /\n``` who is li bohu"])
+def test_pasted_links_tags_and_code_do_not_refuse_the_question(engine, pasted):
+    answer = engine.ask(pasted)  # "http", "evil" or "rm" had been taken for names the article never mentions
+    assert not answer.abstained and answer.citations[0].paragraph == 2
+    assert "evil" not in answer.question and "<script>" not in answer.question
+
+
+def test_a_name_typed_as_one_word_is_the_corpus_name(engine):
+    answer = engine.ask("what did libohu say")
+    assert not answer.abstained and "Li Bohu" in answer.citations[0].quote
+
+
+def test_an_endless_word_is_not_echoed_back_whole(engine):
+    answer = engine.ask("what report was released " + "x" * 1200)
+    assert answer.abstained and "x" * 41 not in answer.answer and "…”" in answer.answer
+
+
 def test_answer_json_follows_the_contract(engine):
     data = engine.ask("Who is Li Bohu?").to_dict()
     assert list(data) == ["question", "answer", "abstained", "citations", "latency_ms", "index_version"]

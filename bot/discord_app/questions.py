@@ -21,7 +21,7 @@ _TIMESTAMP = re.compile(r"<t:-?\d+(?::[tTdDfFR])?>")
 _SLASH_MENTION = re.compile(r"</([\w -]+):\d+>")
 _EVERYONE = re.compile(r"@(everyone|here)\b")
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
-_MARKUP = re.compile(r"(\|\||\*\*|__|~~|`|^>+ ?|^#{1,3} |^-# )", re.M)
+_MARKUP = re.compile(r"(\|\||\*\*|__|~~|`|^>+ ?|^#{1,3} |^-# |(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))", re.M)
 
 HISTORY_TURN_CHARS = 200  # each one cut to this
 

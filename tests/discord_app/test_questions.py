@@ -1,6 +1,7 @@
 import discord
 import pytest
 
+from bot.answer import MAX_HISTORY
 from bot.discord_app.questions import HISTORY_TURN_CHARS, AskLimits, bounded_history, question_from_message, safe
 
 BOT = 1234567890123456789
@@ -42,7 +43,8 @@ def test_user_text_in_embeds_is_escaped():
 def test_follow_up_history_is_bounded_in_turns_and_length():
     turns = [f"question {i} " + "x" * 500 for i in range(10)]
     history = bounded_history(turns)
-    assert len(history) == 3 and history[0].startswith("question 7") and all(len(t) == HISTORY_TURN_CHARS for t in history)
+    assert len(history) == MAX_HISTORY and history[0].startswith(f"question {10 - MAX_HISTORY}")
+    assert all(len(t) == HISTORY_TURN_CHARS for t in history)
 
 
 def test_limits_allow_rate_then_tell_once_per_window():
