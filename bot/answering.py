@@ -123,12 +123,17 @@ MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a leng
 
 # Words that ask for something a text states by its form rather than by that word: a role by a title after a
 # name ("Li Bohu, academician of ..."), importance by saying what it is significant or important for.
+GENDERS = (("she|her|hers|herself", "woman|women|female|lady|ladies|girl|madam|mrs|ms"),
+           ("he|him|his|himself", "man|men|male|gentleman|gentlemen|guy|guys|dude|mr"))
 STATED_AS = (  # (how a question asks, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
      re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")),
     (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
      re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
+    *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
 )
+# Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
+GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
@@ -271,6 +276,11 @@ def quoted(paragraph: str, start: int, end: int) -> str:
     begins = any(s == start for s, _ in sentences)
     finishes = any(e == end for _, e in sentences)
     return f"{'' if begins else ELLIPSIS}{paragraph[start:end]}{'' if finishes else ELLIPSIS}"
+
+
+def _gender(text: str) -> set[str]:
+    """Which genders a text speaks of, by their pronouns."""
+    return {pronoun for pronoun, pattern in GENDERED if pattern.search(text)}
 
 
 def _proper_nouns(paragraphs: Iterable[str]) -> set[str]:
@@ -469,8 +479,11 @@ class Answerer:
             candidates += [g for g, _ in found]
             supports += [s for _, s in found]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
+        asked_gender = _gender(question.text)
+        other_gender = [bool(asked_gender and told and not told & asked_gender)
+                        for told in (_gender(self._text(g)) for g in candidates)]
         order = sorted(range(len(candidates)), key=lambda i: (
-            not supports[i].focus_found, supports[i].unsupported > self.calibration.unsupported, not reasons[i],
+            not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)

@@ -238,3 +238,10 @@ def test_what_a_text_states_by_its_form_answers_the_word_asking_for_it(engine, h
     answer = engine.ask(question, history)
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
     assert_grounded(engine, answer)
+
+
+def test_she_and_a_woman_are_answered_from_a_paragraph_about_her(engine):
+    women = engine.ask("any women speakers?")  # ¶2 says "his speech", ¶5 "her speech"
+    assert not women.abstained and women.citations[0].paragraph == 5
+    assert engine.ask("what did she say", ["any women speakers?"]).citations[0].paragraph == 5
+    assert engine.ask("did a man speak").citations[0].paragraph == 2
