@@ -111,14 +111,20 @@ MEASURE_PATTERNS = {
     "duration": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
                            r"(years?|months?|weeks?|days?|hours?|minutes?)\b|\bsince\b", re.I),
     "percent": re.compile(r"\d\s?%|\bper ?cent\b", re.I),
+    "calendar": re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
+                          r"\b\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+                          r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b|"
+                          r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
 }
 
 
 # A "why" is better answered by a paragraph that gives a reason or a stake (a preference, never a requirement).
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
-MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much".split())  # how a measure is asked
-MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage"}
+# How a measure is asked: never what the article "doesn't give an age for".
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly".split())
+MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage",
+                 "calendar": "an exact date"}
 
 
 # Words that ask for something a text states by its form rather than by that word: a role by a title after a
@@ -608,7 +614,7 @@ class Answerer:
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
             kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
-            asked = [w for w in support.missing if w not in MEASURE_WORDS]  # "an age for “old”" says nothing
+            asked = [w for w in support.missing if w not in MEASURE_WORDS and question.measure != "calendar"]  # not "for “old”"
             return f"doesn't give {kind}" + (f" for {_listing(asked)}" if asked else "")
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
             if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):

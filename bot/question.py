@@ -299,7 +299,7 @@ class Analyser:
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
         measure = next((kind for kind, pattern in MEASURES if pattern.search(text)), None)
-        focus = Focus.NUMBER if measure else _focus(text)
+        focus = (Focus.DATE if measure == "calendar" else Focus.NUMBER) if measure else _focus(text)
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=_alternatives(text),
@@ -411,6 +411,8 @@ MEASURES = [
                          r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
                          r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
+    ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the month)\b|\bdate exactly\b|"
+                            r"\bwhen exactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
 ]
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)

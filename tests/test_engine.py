@@ -245,3 +245,11 @@ def test_she_and_a_woman_are_answered_from_a_paragraph_about_her(engine):
     assert not women.abstained and women.citations[0].paragraph == 5
     assert engine.ask("what did she say", ["any women speakers?"]).citations[0].paragraph == 5
     assert engine.ask("did a man speak").citations[0].paragraph == 2
+
+
+@pytest.mark.parametrize("question", ["what was the exact date the forum kicked off?", "what date exactly was the forum held"])
+def test_an_exact_date_is_not_answered_by_yesterday(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer.startswith("The article doesn't give an exact date.")
+    assert answer.related[0].paragraph == 1  # it points to the "Yesterday morning" it does give
+    assert not engine.ask("when was the forum").abstained
