@@ -140,6 +140,12 @@ STATED_AS = (  # (how a question asks, how a text states it)
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
+# A question about another time than the one reported ("what did she do before", "next year") is answered only
+# by a text that speaks of another time.
+OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the past|last year|next year|years ago|"
+                        r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
+TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
+                       r"now|current\w*|recent\w*|today|will)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
@@ -454,6 +460,9 @@ class Answerer:
             focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
             if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
                 focus_found = False  # "which newspaper?" is not answered by "our newspaper"
+        asked_time = OTHER_TIME.search(question.text)
+        if asked_time and not TIME_TOLD.search(paragraph):  # "what did she do *before*": another time than reported
+            focus_found, lacking = False, (asked_time.group(0), *lacking)
         if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
             focus_found = False
         return Support(unsupported, lacking, focus_found)
@@ -610,6 +619,8 @@ class Answerer:
         """What the article doesn't say, in the asker's own words."""
         if question.unknown:
             return f"doesn't mention {_listing(question.unknown)}"
+        if (asked_time := OTHER_TIME.search(question.text)) and not TIME_TOLD.search(related.text):
+            return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
         if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):

@@ -253,3 +253,9 @@ def test_an_exact_date_is_not_answered_by_yesterday(engine, question):
     assert answer.abstained and answer.answer.startswith("The article doesn't give an exact date.")
     assert answer.related[0].paragraph == 1  # it points to the "Yesterday morning" it does give
     assert not engine.ask("when was the forum").abstained
+
+
+def test_a_question_about_another_time_than_the_one_reported_is_not_answered_from_now(engine):
+    answer = engine.ask("what job did yang xiuling have before she became deputy secretary-general?")
+    assert answer.abstained and answer.answer.startswith("The article doesn't say anything about “before”.")
+    assert answer.related[0].paragraph == 5  # what it does say: her job now
