@@ -151,6 +151,20 @@ UNNAMING = frozenset("our their his her its all some many various other these th
                      "relevant certain numerous multiple".split())
 
 
+def names_it(text: str, thing: str) -> bool:
+    """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
+    "Academician Li Bohu", "titled "..."") or the thing capitalised as part of one ("Development Report")."""
+    tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
+    target = stem(thing)
+    for i, token in enumerate(tokens):
+        if stem(token.lower()) != target:
+            continue
+        near = tokens[max(i - 1, 0):i] + tokens[i + 1:i + 2]
+        if (token[0].isupper() and i > 0) or any(t[0].isupper() or t in "\"“”" for t in near):
+            return True
+    return False
+
+
 def only_unnamed(text: str, thing: str) -> bool:
     """The text mentions `thing` only as "our newspaper" or "all parties": "which" one is not said."""
     tokens = words(text)
@@ -455,17 +469,25 @@ class Answerer:
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms)  # "came" alone names nothing
                                       if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))
-        focus_found = self.holds_focus(question, paragraph)
-        if question.head in question.words:
-            focus_found = focus_found and held.get(question.terms[question.words.index(question.head)], 0.0) >= HEAD_HELD
-            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
-                focus_found = False  # "which newspaper?" is not answered by "our newspaper"
         asked_time = OTHER_TIME.search(question.text)
-        if asked_time and not TIME_TOLD.search(paragraph):  # "what did she do *before*": another time than reported
-            focus_found, lacking = False, (asked_time.group(0), *lacking)
-        if question.ordinal and not re.search(rf"\b{question.ordinal}\b", paragraph, re.I):
-            focus_found = False
-        return Support(unsupported, lacking, focus_found)
+        other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
+        if asked_time and other_time:
+            lacking = (asked_time.group(0), *lacking)
+        return Support(unsupported, lacking, not other_time and self._holds_asked(question, paragraph, held))
+
+    def _holds_asked(self, question: Question, paragraph: str, held: dict[str, float]) -> bool:
+        """The paragraph has the kind of thing asked for, the word naming it, a name when one is asked, and the
+        ordinal asked about."""
+        if not self.holds_focus(question, paragraph):
+            return False
+        if question.head in question.words:
+            if held.get(question.terms[question.words.index(question.head)], 0.0) < HEAD_HELD:
+                return False
+            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
+                return False  # "which newspaper?" is not answered by "our newspaper"
+        if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
+            return False
+        return not question.ordinal or bool(re.search(rf"\b{question.ordinal}\b", paragraph, re.I))
 
     # -- answering -----------------------------------------------------------------------
     def answer(self, question: Question, retrieval: Retrieval) -> Answer:
@@ -619,6 +641,8 @@ class Answerer:
         """What the article doesn't say, in the asker's own words."""
         if question.unknown:
             return f"doesn't mention {_listing(question.unknown)}"
+        if question.name_of and not names_it(related.text, question.name_of):
+            return f"doesn't name the “{question.name_of}”"
         if (asked_time := OTHER_TIME.search(question.text)) and not TIME_TOLD.search(related.text):
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
         if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):

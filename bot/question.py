@@ -168,6 +168,7 @@ class Question:
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
     measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
+    name_of: str | None = None  # the thing whose name is asked: "what's the *newspaper* called", "names of the zones"
 
 
 @lru_cache(maxsize=1)
@@ -311,7 +312,7 @@ class Analyser:
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
-            measure=measure)
+            measure=measure, name_of=_name_of(text, corrected, self.names))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -421,6 +422,31 @@ PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy gu
 speakers expert experts someone somebody individual""".split())
 _WHO_ROLE = re.compile(r"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|her)\s+((?:[a-z'-]+\s*){1,3})", re.I)
 _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
+
+
+# "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
+_NAME_ASKED = re.compile(
+    r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"
+    r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
+    r"(?:actually |really |even )?called\b|"
+    r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b", re.I)
+
+
+def _name_of(text: str, corrected: dict[str, str], names: dict[str, str]) -> str | None:
+    """The thing a question asks the name of ("the names of the foreign *academicians* who spoke", "li bohu's
+    *speech*"), spelled as the question's words are: the phrase's last word before a question word or a name."""
+    asked = _NAME_ASKED.search(text)
+    phrase = next((g for g in asked.groups() if g), "").lower().split() if asked else []
+    owner = next((i for i, w in enumerate(phrase) if w.endswith("'s")), None)
+    if owner is not None:  # "li bohu's speech"
+        phrase = phrase[owner + 1:owner + 2]
+    phrase = [w for w in phrase if not w.endswith("ly")]  # "what are the zones *actually* called"
+    def name_part(w: str) -> bool:  # "zhang" of "Zhang Qin", "li" of "Li Bohu"
+        return any(key.startswith(w) for key in names)
+
+    kept = list(itertools.takewhile(lambda w: w not in _AUXILIARY and w not in STOPWORDS and not name_part(w), phrase))
+    thing = kept[-1] if kept else None
+    return corrected.get(thing, thing) if thing and thing not in _NOT_A_HEAD | PERSON_NOUNS else None  # people: "who"
 
 
 def _corrected_head(head: str | None, corrected: dict[str, str]) -> str | None:

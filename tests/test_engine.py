@@ -259,3 +259,11 @@ def test_a_question_about_another_time_than_the_one_reported_is_not_answered_fro
     answer = engine.ask("what job did yang xiuling have before she became deputy secretary-general?")
     assert answer.abstained and answer.answer.startswith("The article doesn't say anything about “before”.")
     assert answer.related[0].paragraph == 5  # what it does say: her job now
+
+
+@pytest.mark.parametrize("question, thing", [("what's the actual name of the newspaper zhang qin writes for", "newspaper"),
+                                             ("which beijing companies did yang xiuling mention by name?", "companies")])
+def test_a_name_asked_for_must_be_given(engine, question, thing):
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer.startswith(f"The article doesn't name the “{thing}”.")
+    assert not engine.ask("what's the name of the report").abstained

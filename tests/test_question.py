@@ -182,3 +182,13 @@ def test_a_word_far_longer_than_any_corpus_word_is_not_corrected(analyser):
 def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     corrected = Analyser(["Li Bohu put forward specific recommendations."]).correct("reccomend")
     assert stem(corrected) == stem("recommendations")  # no corpus word is two edits away, its stem is
+
+
+@pytest.mark.parametrize("typed, thing", [
+    ("what's the actual name of the report yang xiuling wrote", "report"),  # not the name after it
+    ("what are the zones actually called", "zones"), ("which companies did she mention by name", "companies"),
+    ("what are the names of the people who spoke", None),  # people: a who-question's checks
+    ("whats her name", None),
+])
+def test_the_thing_whose_name_is_asked(analyser, typed, thing):
+    assert analyser.analyse(typed).name_of == thing

@@ -122,6 +122,14 @@ def test_a_thing_mentioned_only_as_ours_or_all_is_not_named():
     assert not only_unnamed("News from our newspaper.", "university")  # not mentioned at all: another check's job
 
 
+def test_a_thing_is_named_by_a_capitalised_or_quoted_name_beside_it():
+    from bot.answering import names_it
+    assert names_it('The bureau issued the "2020 Development Report."', "report")
+    assert names_it("He works for the Beijing Municipal Bureau.", "bureau")
+    assert not names_it("It opens up demonstration zones and free trade zones.", "zones")
+    assert not names_it("News from our newspaper (reporter Zhang Qin).", "newspaper")
+
+
 def test_a_price_is_a_sum_or_free_admission_not_free_trade():
     from bot.answering import holds_focus
     from bot.question import Focus, Question
