@@ -26,6 +26,7 @@ SECOND_PARAGRAPH = 0.95  # ... and quoted in the answer only when this close and
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
+TOPIC_HELD = 0.5  # share of what a question says something is "about" the text must hold
 DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
@@ -487,6 +488,11 @@ class Answerer:
                 return False  # "which newspaper?" is not answered by "our newspaper"
         if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
             return False
+        if question.topic:  # "what did li say about ai chips": the text must be about them
+            weights = {t: specificity(w) for w, t in zip(question.words, question.terms) if t in question.topic}
+            total = sum(weights.values())
+            if total and sum(w * held.get(t, 0.0) for t, w in weights.items()) < TOPIC_HELD * total:
+                return False
         return not question.ordinal or bool(re.search(rf"\b{question.ordinal}\b", paragraph, re.I))
 
     # -- answering -----------------------------------------------------------------------

@@ -169,6 +169,7 @@ class Question:
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
     measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
     name_of: str | None = None  # the thing whose name is asked: "what's the *newspaper* called", "names of the zones"
+    topic: tuple[str, ...] = ()  # the terms of what something is said about: "what did li say about *ai chips*"
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +313,8 @@ class Analyser:
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
-            measure=measure, name_of=_name_of(text, corrected, self.names))
+            measure=measure, name_of=_name_of(text, corrected, self.names),
+            topic=tuple(content_terms(m.group(1))) if (m := _SAID_ABOUT.search(text)) else ())
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -424,6 +426,10 @@ _WHO_ROLE = re.compile(r"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|
 _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 
 
+# "what did li say about *ai chips*", "does the report talk about *security*": what something is said about.
+_SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thinks|thought|mention|mentions|mentioned|"
+                         r"speak|speaks|spoke|write|writes|wrote|cover|covers|covered|discuss|discusses|discussed)\s+"
+                         r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+)$", re.I)
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
     r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"

@@ -267,3 +267,9 @@ def test_a_name_asked_for_must_be_given(engine, question, thing):
     answer = engine.ask(question)
     assert answer.abstained and answer.answer.startswith(f"The article doesn't name the “{thing}”.")
     assert not engine.ask("what's the name of the report").abstained
+
+
+def test_what_someone_said_about_a_thing_the_article_never_mentions_is_not_answered(engine):
+    answer = engine.ask("what did li bohu say about ai chips or semiconductors")
+    assert answer.abstained and answer.related[0].paragraph in (2, 3)  # it points to what he did talk about
+    assert not engine.ask("what did yang xiuling say about beijing").abstained

@@ -192,3 +192,8 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
+
+
+def test_what_something_is_said_about_is_the_topic(analyser):
+    assert analyser.analyse("what did yang say about the critical period").topic == ("critic", "period")
+    assert analyser.analyse("who is li bohu").topic == ()
