@@ -31,13 +31,13 @@ FRESH2 = QUESTIONS / "fresh2"  # a third, written by a helper before the tuning 
 
 
 # (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
-# public 0.88 / 0.82 / 0.08 / 0.60 / 0.04, holdout 0.78 / 0.69 / 0.16 / 0.74 / 0.07, fresh 0.66 / 0.61 / 0.18 / 0.75 / 0.20,
-# fresh2 0.73 / 0.70 / 0.21 / 0.66 / 0.07
+# public 0.88 / 0.82 / 0.08 / 0.70 / 0.04, holdout 0.80 / 0.71 / 0.14 / 0.79 / 0.07, fresh 0.66 / 0.61 / 0.18 / 0.75 / 0.20,
+# fresh2 0.73 / 0.70 / 0.21 / 0.75 / 0.07
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
-    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.12, 0.55, 0.1)),
-    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.72, 0.63, 0.2, 0.55, 0.1)),
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.12, 0.64, 0.1)),
+    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.74, 0.65, 0.2, 0.72, 0.1)),
     (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.6, 0.53, 0.22, 0.58, 0.27)),
-    (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.66, 0.63, 0.26, 0.58, 0.12)),
+    (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.66, 0.63, 0.26, 0.68, 0.12)),
 ], ids=["public", "holdout", "fresh", "fresh2"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
     hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
@@ -73,13 +73,13 @@ def test_no_chinese_question_gets_a_wrong_citation(engine, chinese):
 def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engine):
     calibration = engine.store.manifest["calibration"]
     assert calibration["calibrated"] is True
-    assert calibration["answerability_auc"] >= 0.8  # 0.87 measured
+    assert calibration["answerability_auc"] >= 0.82  # 0.88 measured
     assert calibration["unanswerable_abstention"] >= 0.75 and calibration["false_abstention"] <= 0.2
 
 
-@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.82), (FRESH, 0.74), (FRESH2, 0.72)], ids=["holdout", "fresh", "fresh2"])
+@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.74), (FRESH2, 0.74)], ids=["holdout", "fresh", "fresh2"])
 def test_answerability_separates_held_out_questions(engine, held_out, floor):
-    """The signal the bot decides on, measured on questions nobody tuned on (0.90, 0.81 and 0.78 measured)."""
+    """The signal the bot decides on, measured on questions nobody tuned on (0.92, 0.81 and 0.81 measured)."""
     answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
     near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
             if r.get("kind") == "near"]
