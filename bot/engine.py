@@ -19,7 +19,7 @@ import numpy as np
 from bot.answer import MAX_HISTORY, Answer, Kind
 from bot.answering import Answerer
 from bot.batching import MAX_BATCH
-from bot.builder import BuildReport, IndexBuilder, write_calibration
+from bot.builder import BuildReport, IndexBuilder, stems_version, write_calibration
 from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
@@ -113,6 +113,9 @@ class Engine:
             raise
         self._loaded = self._prepare(store, encoder)
         log.info("serving index %s (%d documents, %d passages)", store.version, len(store.documents), len(store.passages))
+        if store.manifest.get("bm25", {}).get("stems") != stems_version():  # questions are stemmed as this code does
+            log.warning("index %s was built with older word stemming: run `forumbot index build` for keyword search "
+                        "to match every question word", store.version)
         return store.version
 
     def _query_encoder(self, manifest: dict) -> Encoder:

@@ -107,3 +107,11 @@ def test_build_and_calibration_give_one_version_that_an_identical_rebuild_keeps(
     assert first.index_version == engine.version == engine.ask("Who is Li Bohu?").index_version
     assert engine.rebuild().index_version == first.index_version == engine.version
     assert engine.store.path != folder  # a new version folder, the same version
+
+
+def test_an_index_stemmed_the_old_way_says_to_rebuild(engine, monkeypatch, caplog):
+    import bot.engine
+    monkeypatch.setattr(bot.engine, "stems_version", lambda: -1)  # as if this code stemmed differently from the build
+    with caplog.at_level("WARNING", logger="bot.engine"):
+        engine.reload()
+    assert "built with older word stemming: run `forumbot index build`" in caplog.text
