@@ -601,8 +601,10 @@ class Answerer:
             return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * self.holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
-        return select_span(group, paragraph, weights, self.max_answer_chars, specificity,
-                           lambda text: self.holds_focus(question, text))
+        def needed(text: str) -> bool:  # the thing asked for; for a "why", a sentence giving a reason or aim
+            return self.holds_focus(question, text) and (question.focus != Focus.REASON or bool(REASON_MARKERS.search(text)))
+
+        return select_span(group, paragraph, weights, self.max_answer_chars, specificity, needed)
 
     def _text(self, group: list[Hit]) -> str:
         """The whole paragraph a group of hits comes from."""

@@ -273,3 +273,9 @@ def test_what_someone_said_about_a_thing_the_article_never_mentions_is_not_answe
     answer = engine.ask("what did li bohu say about ai chips or semiconductors")
     assert answer.abstained and answer.related[0].paragraph in (2, 3)  # it points to what he did talk about
     assert not engine.ask("what did yang xiuling say about beijing").abstained
+
+
+def test_a_why_question_is_answered_with_the_sentence_giving_the_aim(engine):
+    answer = engine.ask("why was the development report put together? what is it supposed to achieve?")
+    assert not answer.abstained and answer.citations[0].paragraph == 8
+    assert "goals" in answer.citations[0].quote  # "The trend has clarified the development direction and goals, ..."
