@@ -447,10 +447,12 @@ def _name_of(text: str, corrected: dict[str, str], names: dict[str, str]) -> str
     if owner is not None:  # "li bohu's speech"
         phrase = phrase[owner + 1:owner + 2]
     phrase = [w for w in phrase if not w.endswith("ly")]  # "what are the zones *actually* called"
-    def name_part(w: str) -> bool:  # "zhang" of "Zhang Qin", "li" of "Li Bohu"
-        return any(key.startswith(w) for key in names)
+    def name_part(w: str) -> bool:  # "zhang" of "Zhang Qin", not "academician" of "Academician Li Bohu"
+        return w not in _english() and any(key.startswith(w) for key in names)
 
-    kept = list(itertools.takewhile(lambda w: w not in _AUXILIARY and w not in STOPWORDS and not name_part(w), phrase))
+    while phrase and name_part(phrase[0]):  # "which *beijing* companies": a name before the thing only says whose
+        phrase.pop(0)
+    kept = list(itertools.takewhile(lambda w: w not in _AUXILIARY | STOPWORDS | DISCOURSE and not name_part(w), phrase))
     thing = kept[-1] if kept else None
     return corrected.get(thing, thing) if thing and thing not in _NOT_A_HEAD | PERSON_NOUNS else None  # people: "who"
 

@@ -188,7 +188,8 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     ("what's the actual name of the report yang xiuling wrote", "report"),  # not the name after it
     ("what are the zones actually called", "zones"), ("which companies did she mention by name", "companies"),
     ("what are the names of the people who spoke", None),  # people: a who-question's checks
-    ("whats her name", None),
+    ("whats her name", None), ("which academician actually gets named", "academician"),  # a word of a name, but English
+    ("which yang xiuling companies did she mention by name", "companies"),  # a name before the thing says whose
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
