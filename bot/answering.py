@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import LIGHT_VERBS, Focus, Question, specificity
+from bot.question import LIGHT_VERBS, Focus, Question, proper_nouns, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -310,13 +310,6 @@ def _gender(text: str) -> set[str]:
     return {pronoun for pronoun, pattern in GENDERED if pattern.search(text)}
 
 
-def _proper_nouns(paragraphs: Iterable[str]) -> set[str]:
-    """Words the corpus only ever writes capitalised: names of people, places and bodies (lower-cased)."""
-    seen = [w for p in paragraphs for w in WORD.findall(p)]
-    lower = {w for w in seen if w.islower()}
-    return {w.lower() for w in seen if w[0].isupper() and w.lower() not in lower}
-
-
 ECHOED_WORD = 40  # characters of one of the asker's words echoed back: a 1,000-letter "word" is not repeated whole
 
 
@@ -351,7 +344,7 @@ class Answerer:
         self.unseen_idf = max(self.idf.values(), default=1.0)
         self.paragraph_terms = {(d.id, n): frozenset(content_terms(p)) for d in store.documents.values()
                                 for n, p in enumerate(d.paragraphs, 1)}
-        self.names = names = _proper_nouns(p for d in store.documents.values() for p in d.paragraphs)
+        self.names = names = proper_nouns(p for d in store.documents.values() for p in d.paragraphs)
         # Names and numbers match only literally: "shanghai" is close to "beijing" as vectors, never as a fact.
         self.paragraph_words = {key: sorted(w for w in set(words(store.documents[key[0]].paragraphs[key[1] - 1]))
                                             if w not in names and not any(c.isdigit() for c in w))

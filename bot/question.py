@@ -220,6 +220,7 @@ class Analyser:
         self.names = {key: surface for key, surface in self.capitalised.items()
                       if any(w not in english for w in words(surface))}  # proper names, not "Forum" or "Report"
         self.abbreviations = _abbreviations(texts)
+        self.proper = proper_nouns(texts)
         self.longest = max(map(len, self.surface), default=0)
         # Corpus words and their stems by their one-deletion forms, for _two_edits: "reccomend" is two edits from
         # "recommend", the stem of the corpus's "recommendations", and from no corpus word.
@@ -313,7 +314,7 @@ class Analyser:
             wants_more=self._wants_more(text), about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
-            measure=measure, name_of=_name_of(text, corrected, self.names),
+            measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(m.group(1))) if (m := _SAID_ABOUT.search(text)) else ())
 
     def _core(self, raw: str) -> str:
@@ -438,7 +439,14 @@ _NAME_ASKED = re.compile(
     r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b", re.I)
 
 
-def _name_of(text: str, corrected: dict[str, str], names: dict[str, str]) -> str | None:
+def proper_nouns(paragraphs: Iterable[str]) -> set[str]:
+    """Words the corpus only ever writes capitalised: names of people, places and bodies (lower-cased)."""
+    seen = [w for p in paragraphs for w in WORD.findall(p)]
+    lower = {w for w in seen if w.islower()}
+    return {w.lower() for w in seen if w[0].isupper() and w.lower() not in lower}
+
+
+def _name_of(text: str, corrected: dict[str, str], proper: set[str]) -> str | None:
     """The thing a question asks the name of ("the names of the foreign *academicians* who spoke", "li bohu's
     *speech*"), spelled as the question's words are: the phrase's last word before a question word or a name."""
     asked = _NAME_ASKED.search(text)
@@ -448,7 +456,7 @@ def _name_of(text: str, corrected: dict[str, str], names: dict[str, str]) -> str
         phrase = phrase[owner + 1:owner + 2]
     phrase = [w for w in phrase if not w.endswith("ly")]  # "what are the zones *actually* called"
     def name_part(w: str) -> bool:  # "zhang" of "Zhang Qin", not "academician" of "Academician Li Bohu"
-        return w not in _english() and any(key.startswith(w) for key in names)
+        return w in proper
 
     while phrase and name_part(phrase[0]):  # "which *beijing* companies": a name before the thing only says whose
         phrase.pop(0)
