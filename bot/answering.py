@@ -147,6 +147,14 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
                         r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
+# A person introduced by name and title, as news does: "Li Bohu, academician of ...", "Yang Xiuling, Deputy
+# Secretary-General of ...".
+INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
+# Who came when: "who spoke first", "the second speaker", "who spoke after li".
+ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
+SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talked|talks|presented|mentioned|named|"
+                      r"quoted|introduced|up)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
@@ -351,6 +359,8 @@ class Answerer:
                                 for key in self.paragraph_terms}
         self.title_terms = {d.id: frozenset(content_terms(d.title)) for d in store.documents.values()}
         self.lead_terms = {d.id: self._lead_terms(d) for d in store.documents.values()}
+        self.introduced = list(dict.fromkeys(m.group(1) for d in store.documents.values() for p in d.paragraphs
+                                             for m in INTRODUCED.finditer(p)))  # people with their titles, in order
         self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
                         for d in store.documents.values()}
 
@@ -403,6 +413,33 @@ class Answerer:
                     found.append(Citation(len(found) + 1, doc.id, doc.title, number, paragraph[start:end], paragraph, 0.0))
                     break
         return tuple(found[: self.max_citations])
+
+    def _in_order(self, question: Question) -> Answer | None:
+        """"Who spoke first?", "the 2nd speaker", "who spoke after Li?": the people the article introduces by name
+        and title ("Li Bohu, academician of ..."), in the order it does. None when the question asks no such order."""
+        order = ORDER.search(question.text) if question.focus == Focus.PERSON and SPEAKING.search(question.text) else None
+        names = self.introduced
+        if not order or not names:
+            return None
+        if order.group(1):  # "first", "second", "last"
+            index = ORDINALS.get(order.group(1), len(names) - 1)
+            missing = f"The article introduces only {len(names)} people by name and title."
+        else:  # "after li", "before yang"
+            known = next((i for i, name in enumerate(names) if order.group(3) in words(name)), None)
+            if known is None:
+                return None
+            index = known + 1 if order.group(2) == "after" else known - 1
+            missing = f"The article introduces no one {order.group(2)} {names[known]}."
+        if not 0 <= index < len(names):
+            return Answer(question.raw, missing, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
+                          related=self._mentions(names[-1:] if index >= len(names) else names[:1]))
+        citation = replace(self._mentions([names[index]])[0], n=1)
+        start = citation.text.find(citation.quote)
+        start, end = _clause_window(citation.text, start, start + len(citation.quote),
+                                    {t: 1.0 for t in content_terms(names[index])}, self.max_answer_chars)
+        return Answer(question.raw, f"{quoted(citation.text, start, end)} [1]", False,
+                      (replace(citation, quote=citation.text[start:end]),), index_version=self.store.version,
+                      kind=Kind.ANSWERED, top_score=1.0)
 
     # -- scoring -----------------------------------------------------------------------
     def confidence(self, retrieval: Retrieval) -> float:
@@ -463,7 +500,7 @@ class Answerer:
         unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms)  # "came" alone names nothing
                                       if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))
-        asked_time = OTHER_TIME.search(question.text)
+        asked_time = self._other_time(question)
         other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
         if asked_time and other_time:
             lacking = (asked_time.group(0), *lacking)
@@ -498,6 +535,8 @@ class Answerer:
             group = retrieval.by_paragraph()[0]
             related = self._cite(1, group, question, retrieval)[0] if on_topic else None
             return self._not_in_article(question, Support(1.0, (), False), related, confidence)
+        if (in_order := self._in_order(question)) is not None:
+            return in_order
         if not retrieval.hits or (not question.about_document and not on_topic):
             return self._abstain(question, confidence)
         groups = retrieval.by_paragraph()
@@ -637,14 +676,19 @@ class Answerer:
         return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                       top_score=round(confidence, 4), related=(related,))
 
-    @staticmethod
-    def _missing(question: Question, support: Support, related: Citation) -> str:
+    def _other_time(self, question: Question) -> re.Match | None:
+        """"Before she became ...", "next year": another time than the one reported; "before Yang" is an order."""
+        asked = OTHER_TIME.search(question.text)
+        following = question.text[asked.end():].split()[:1] if asked else []
+        return None if not asked or (following and following[0] in self.names) else asked
+
+    def _missing(self, question: Question, support: Support, related: Citation) -> str:
         """What the article doesn't say, in the asker's own words."""
         if question.unknown:
             return f"doesn't mention {_listing(question.unknown)}"
         if question.name_of and not names_it(related.text, question.name_of):
             return f"doesn't name the “{question.name_of}”"
-        if (asked_time := OTHER_TIME.search(question.text)) and not TIME_TOLD.search(related.text):
+        if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
         if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
             return f"doesn't say what the {question.ordinal} one is"

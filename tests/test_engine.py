@@ -279,3 +279,20 @@ def test_a_why_question_is_answered_with_the_sentence_giving_the_aim(engine):
     answer = engine.ask("why was the development report put together? what is it supposed to achieve?")
     assert not answer.abstained and answer.citations[0].paragraph == 8
     assert "goals" in answer.citations[0].quote  # "The trend has clarified the development direction and goals, ..."
+
+
+@pytest.mark.parametrize("question, history, paragraph", [
+    ("who spoke first", [], 2), ("who's the 2nd speaker that gets named", [], 5), ("who spoke after li", [], 5),
+    ("who spoke before yang", [], 2), ("who was the last speaker", [], 5),
+])
+def test_speakers_come_in_the_order_the_article_introduces_them(engine, question, history, paragraph):
+    answer = engine.ask(question, history)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+    assert_grounded(engine, answer)
+
+
+def test_a_speaker_beyond_those_introduced_is_not_invented(engine):
+    third = engine.ask("who spoke third")
+    assert third.abstained and third.answer == "The article introduces only 2 people by name and title."
+    before = engine.ask("who spoke before li")
+    assert before.abstained and before.answer == "The article introduces no one before Li Bohu." and before.related
