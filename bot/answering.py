@@ -132,9 +132,12 @@ MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a leng
 # name ("Li Bohu, academician of ..."), importance by saying what it is significant or important for.
 GENDERS = (("she|her|hers|herself", "woman|women|female|lady|ladies|girl|madam|mrs|ms"),
            ("he|him|his|himself", "man|men|male|gentleman|gentlemen|guy|guys|dude|mr"))
+# A person introduced by name and title, as news does: "Li Bohu, academician of ...", "Yang Xiuling, Deputy
+# Secretary-General of ...".
+INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
 STATED_AS = (  # (how a question asks, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
-     re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")),
+     INTRODUCED),
     (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
      re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
     *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
@@ -147,9 +150,6 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
                         r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
-# A person introduced by name and title, as news does: "Li Bohu, academician of ...", "Yang Xiuling, Deputy
-# Secretary-General of ...".
-INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
