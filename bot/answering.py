@@ -150,26 +150,35 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
                         r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
+OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
-SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talked|talks|presented|mentioned|named|"
+SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
                       r"quoted|introduced|up)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
 
 
+CALLED = frozenset("titled entitled called named".split())
+
+
 def names_it(text: str, thing: str) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
-    "Academician Li Bohu", "titled "..."") or the thing capitalised as part of one ("Development Report")."""
+    "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report")."""
     tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
-    target = stem(thing)
+
+    def a_name(token: str) -> bool:
+        return token[0].isupper() or token in "\"“”"
+
     for i, token in enumerate(tokens):
-        if stem(token.lower()) != target:
+        if stem(token.lower()) != stem(thing):
             continue
-        near = tokens[max(i - 1, 0):i] + tokens[i + 1:i + 2]
-        if (token[0].isupper() and i > 0) or any(t[0].isupper() or t in "\"“”" for t in near):
+        after = tokens[i + 1:i + 2]
+        if after and after[0].lower() in CALLED:  # "titled "Research ...""
+            after = tokens[i + 2:i + 3]
+        if (token[0].isupper() and i > 0) or any(map(a_name, tokens[max(i - 1, 0):i] + after)):
             return True
     return False
 
@@ -514,8 +523,9 @@ class Answerer:
         if question.head in question.words:
             if held.get(question.terms[question.words.index(question.head)], 0.0) < HEAD_HELD:
                 return False
-            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head):
-                return False  # "which newspaper?" is not answered by "our newspaper"
+            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head) \
+                    and not names_it(paragraph, question.head):
+                return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
         if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
             return False
         if question.topic:  # "what did li say about ai chips": the text must be about them
@@ -528,15 +538,9 @@ class Answerer:
     # -- answering -----------------------------------------------------------------------
     def answer(self, question: Question, retrieval: Retrieval) -> Answer:
         confidence = self.confidence(retrieval)
-        if question.about_document and not set(question.words) - AUTHOR_WORDS:
-            return self._about(question, retrieval)
         on_topic = confidence >= self.calibration.threshold
-        if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
-            group = retrieval.by_paragraph()[0]
-            related = self._cite(1, group, question, retrieval)[0] if on_topic else None
-            return self._not_in_article(question, Support(1.0, (), False), related, confidence)
-        if (in_order := self._in_order(question)) is not None:
-            return in_order
+        if (settled := self._settled(question, retrieval, confidence, on_topic)) is not None:
+            return settled
         if not retrieval.hits or (not question.about_document and not on_topic):
             return self._abstain(question, confidence)
         groups = retrieval.by_paragraph()
@@ -579,6 +583,22 @@ class Answerer:
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
+
+    def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
+        """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article
+        itself, about a name it never mentions, about the order of its speakers, or asking the bot's opinion."""
+        if question.about_document and not set(question.words) - AUTHOR_WORDS:
+            return self._about(question, retrieval)
+        def closest() -> Citation | None:  # what the article does say, to point to
+            return self._cite(1, retrieval.by_paragraph()[0], question, retrieval)[0] if retrieval.hits and on_topic else None
+
+        if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
+            return self._not_in_article(question, Support(1.0, (), False), closest(), confidence)
+        if question.asks_opinion:  # "is it good or bad in your opinion?": a view of the bot's own is no quote
+            pointed = closest()
+            return Answer(question.raw, OPINION_REPLY, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
+                          top_score=round(confidence, 4), related=(pointed,) if pointed else ())
+        return self._in_order(question)
 
     def _about(self, question: Question, retrieval: Retrieval) -> Answer:
         """"What is this article about?", "who wrote it?": the title and the opening sentences (as many as a

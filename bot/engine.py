@@ -43,9 +43,9 @@ _SMALL_TALK_PHRASE = (
 _SMALL_TALK = re.compile(rf"^{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
                          re.I)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-# Pasted markup no question is about: a link, a web address, an HTML tag ("http", "evil", "example" of a link had
-# been taken for names the article never mentions, which refused the question).
-_LINK = re.compile(r"\[[^\]]*\]\(\s*<?(?:https?://|www\.)[^)]*\)")
+# Pasted markup no question is about: a link keeps its text, a web address or an HTML tag goes ("http", "evil",
+# "example" of a link had been taken for names the article never mentions, which refused the question).
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(?:https?://|www\.)[^)]*\)")
 _ADDRESS = re.compile(r"<?(?:https?://|www\.)\S+")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
@@ -53,7 +53,7 @@ _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
     text = _INVISIBLE.sub("", text)
-    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(" ", text)))
+    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", text)))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())
 

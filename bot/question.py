@@ -35,6 +35,7 @@ class Focus(str, Enum):
 # General chat shorthand (not any document's words): expanded so the terms match written text.
 SHORTHAND = {
     "thru": "through", "tryna": "trying to", "gotta": "got to", "wat": "what", "wut": "what", "wht": "what",
+    "wats": "what is", "waht": "what", "teh": "the", "hte": "the", "adn": "and", "taht": "that",
     "whats": "what is", "what's": "what is", "whos": "who is", "who's": "who is", "wheres": "where is",
     "hows": "how is", "whens": "when is", "isnt": "is not", "doesnt": "does not", "didnt": "did not",
     "r": "are", "u": "you", "ur": "your", "ppl": "people", "yr": "year", "yrs": "years", "govt": "government",
@@ -78,7 +79,7 @@ _LEAD_IN = re.compile(
     r"i'd (like|love) to know|i'd be (most |very |really )?grateful (for|if)( (someone|anyone|you) (could|would))?|"
     r"(does|do|would) (anyone|someone|somebody|you)( here)?( happen to)? know( if| whether)?|please (tell|let) me( know)?|"
     r"i'm (curious|wondering)( about)?)\b\s*", re.I)
-_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+-\s+|"
+_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:but|so|and|just|sorry|thx|thanks|pls|genuinely)\b)|\s+[-–—]\s+|"
                       r"\s+but\s+(?=\w)", re.I)
 # Words that say how to answer, not what about: "what does it *say* about", "describe *exactly*".
 DISCOURSE = frozenset("""
@@ -170,6 +171,7 @@ class Question:
     measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
     name_of: str | None = None  # the thing whose name is asked: "what's the *newspaper* called", "names of the zones"
     topic: tuple[str, ...] = ()  # the terms of what something is said about: "what did li say about *ai chips*"
+    asks_opinion: bool = False  # "in your opinion", "do you think": the bot's view, which it doesn't give
 
 
 @lru_cache(maxsize=1)
@@ -294,7 +296,7 @@ class Analyser:
         tokens = [_POSSESSIVE.sub("", t) for t in typed]
         expanded = _join_split_names(" ".join(self._spelled_out(t) for t in tokens), self.stems)
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
-        corrected = {w: w if w in names else self.correct(w) for w in expanded.split()}
+        corrected = {w: w if w in names or w in CHATTER else self.correct(w) for w in expanded.split()}  # not "lmao" -> "lao"
         text = " ".join(corrected[w] for w in expanded.split())
         content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER and w not in DISCOURSE
                    and (len(w) > 1 or w.isdigit())]
@@ -315,7 +317,8 @@ class Analyser:
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
-            topic=tuple(content_terms(m.group(1))) if (m := _SAID_ABOUT.search(text)) else ())
+            topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
+            asks_opinion=bool(_OPINION.search(text)))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -431,6 +434,9 @@ _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thinks|thought|mention|mentions|mentioned|"
                          r"speak|speaks|spoke|write|writes|wrote|cover|covers|covered|discuss|discusses|discussed)\s+"
                          r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+)$", re.I)
+# The bot's own view asked for: it only quotes the article.
+_OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
+                      r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
     r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"

@@ -152,7 +152,7 @@ def test_control_and_invisible_characters_do_not_change_the_answer(engine):
 
 
 @pytest.mark.parametrize("pasted", ["see https://evil.example/x?y=1 who is li bohu",
-                                    "[click](http://evil.example) who is li bohu",
+                                    "[li bohu](http://evil.example) who is that",
                                     "<script>alert(1)</script> who is li bohu", "```\nrm -rf /\n``` who is li bohu"])
 def test_pasted_links_tags_and_code_do_not_refuse_the_question(engine, pasted):
     answer = engine.ask(pasted)  # "http", "evil" or "rm" had been taken for names the article never mentions
@@ -296,3 +296,22 @@ def test_a_speaker_beyond_those_introduced_is_not_invented(engine):
     assert third.abstained and third.answer == "The article introduces only 2 people by name and title."
     before = engine.ask("who spoke before li")
     assert before.abstained and before.answer == "The article introduces no one before Li Bohu." and before.related
+
+
+@pytest.mark.parametrize("question", ["is the industrial internet good or bad in ur opinion",
+                                      "do you think beijing will succeed?"])
+def test_the_bot_gives_no_opinion_of_its_own(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer == "I don't give opinions of my own: I quote what the article says."
+    assert answer.related  # and points to what the article does say
+
+
+@pytest.mark.parametrize("question, paragraph", [
+    ("hey so i was reading this at lunch and got kinda lost tbh — who is yang xiuling?", 5),  # chatter before a dash
+    ("wats the thme of teh forum", 1), ("@everyone what's the theme lmao", 1),  # "lmao" is never "corrected" to "lao"
+    ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
+    ("who gave the first talk", 2), ("what was li's speech called", 2),  # "his speech titled "..."" names it
+])
+def test_casual_forms_of_answerable_questions(engine, question, paragraph):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
