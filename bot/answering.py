@@ -557,10 +557,15 @@ class Answerer:
             found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
             candidates += [g for g, _ in found]
             supports += [s for _, s in found]
-        reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         asked_gender = _gender(question.text)
+        if asked_gender and not any(_gender(self._text(g)) & asked_gender for g in candidates):
+            # "and her?" after answers about him: read on for a paragraph about her
+            further = [g for g in groups[:DEED_SEARCH] if g not in candidates and _gender(self._text(g)) & asked_gender]
+            candidates += further[:1]
+            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in further[:1]]
         other_gender = [bool(asked_gender and told and not told & asked_gender)
                         for told in (_gender(self._text(g)) for g in candidates)]
+        reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))

@@ -245,6 +245,8 @@ def test_she_and_a_woman_are_answered_from_a_paragraph_about_her(engine):
     assert not women.abstained and women.citations[0].paragraph == 5
     assert engine.ask("what did she say", ["any women speakers?"]).citations[0].paragraph == 5
     assert engine.ask("did a man speak").citations[0].paragraph == 2
+    history = ["who is li bohu", "what did he say", "what else"]  # answers about him, then "and her?"
+    assert engine.ask("and her?", history).citations[0].paragraph == 5
 
 
 @pytest.mark.parametrize("question", ["what was the exact date the forum kicked off?", "what date exactly was the forum held"])
