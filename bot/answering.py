@@ -560,9 +560,9 @@ class Answerer:
         asked_gender = _gender(question.text)
         if asked_gender and not any(_gender(self._text(g)) & asked_gender for g in candidates):
             # "and her?" after answers about him: read on for a paragraph about her
-            further = [g for g in groups[:DEED_SEARCH] if g not in candidates and _gender(self._text(g)) & asked_gender]
-            candidates += further[:1]
-            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in further[:1]]
+            about = [g for g in groups[:DEED_SEARCH] if g not in candidates and _gender(self._text(g)) & asked_gender][:1]
+            candidates += about
+            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in about]
         other_gender = [bool(asked_gender and told and not told & asked_gender)
                         for told in (_gender(self._text(g)) for g in candidates)]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
