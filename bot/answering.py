@@ -614,6 +614,11 @@ class Answerer:
         number = self.bylines[doc.id] or 1
         paragraph = doc.paragraphs[number - 1]
         sentences = sentence_spans(paragraph)
+        if question.focus == Focus.PERSON and self.bylines[doc.id]:  # "who wrote it?": the byline's sentence is enough
+            start, end = next((s, e) for s, e in sentences if BYLINE.search(paragraph[s:e]))
+            citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
+            return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
+                          index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
         start = sentences[0][0]
         end = max((e for _, e in sentences if e - start <= self.max_answer_chars), default=sentences[0][1])
         citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
