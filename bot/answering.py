@@ -563,8 +563,7 @@ class Answerer:
             about = [g for g in groups[:DEED_SEARCH] if g not in candidates and _gender(self._text(g)) & asked_gender][:1]
             candidates += about
             supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in about]
-        other_gender = [bool(asked_gender and told and not told & asked_gender)
-                        for told in (_gender(self._text(g)) for g in candidates)]
+        other_gender = [bool(asked_gender and not _gender(self._text(g)) & asked_gender) for g in candidates]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],

@@ -254,6 +254,8 @@ def test_she_and_a_woman_are_answered_from_a_paragraph_about_her(engine):
     assert engine.ask("did a man speak").citations[0].paragraph == 2
     history = ["who is li bohu", "what did he say", "what else"]  # answers about him, then "and her?"
     assert engine.ask("and her?", history).citations[0].paragraph == 5
+    age = engine.ask("how old is she", ["who spoke at the forum?"])  # of the two speakers, she is Yang Xiuling
+    assert age.abstained and age.related[0].paragraph == 5
 
 
 @pytest.mark.parametrize("question", ["what was the exact date the forum kicked off?", "what date exactly was the forum held"])
