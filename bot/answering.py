@@ -168,12 +168,13 @@ def names_it(text: str, thing: str) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
     "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report")."""
     tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
+    target = stem(thing)
 
     def a_name(token: str) -> bool:
         return token[0].isupper() or token in "\"“”"
 
     for i, token in enumerate(tokens):
-        if stem(token.lower()) != stem(thing):
+        if stem(token.lower()) != target:
             continue
         after = tokens[i + 1:i + 2]
         if after and after[0].lower() in CALLED:  # "titled "Research ...""
