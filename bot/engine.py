@@ -10,7 +10,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -215,25 +215,34 @@ class Engine:
 
     def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
         """Cosine similarity of single words under the sentence model: bridges "journalist" and "reporter"."""
-        with self._words_lock:
-            todo = [w for w in dict.fromkeys([*left, *right]) if w not in self._word_vectors]
-        if todo:
-            vectors = self.embedder.encode(todo)
-            with self._words_lock:
-                self._word_vectors.update(zip(todo, vectors))
+        self._learn_words([*left, *right])
         def matrix(ws: Sequence[str]) -> np.ndarray:
             return np.vstack([self._word_vectors[w] for w in ws]) if ws else np.zeros((0, self.embedder.dimension), np.float32)
         return matrix(left) @ matrix(right).T if left and right else np.zeros((len(left), 1), np.float32)
 
+    def _learn_words(self, words: Iterable[str]) -> None:
+        """The vectors of the words not met before, in one model call."""
+        with self._words_lock:
+            todo = [w for w in dict.fromkeys(words) if w and w not in self._word_vectors]
+        if todo:
+            vectors = self.embedder.encode(todo)
+            with self._words_lock:
+                self._word_vectors.update(zip(todo, vectors))
+
     def ask_many(self, turns: Sequence[tuple[str, Sequence[str]]]) -> list[Answer]:
         """Answer many (question, history) turns, in order, MAX_BATCH at a time: a batch's questions are analysed,
         then encoded in one length-sorted model call, in a thread, while the batch before is searched and
-        answered (the model releases the GIL: the two share the cores). The words support checks compare are
-        still encoded as needed: encoding every question word up front measured no faster. An answer's
-        latency is the wait from the start."""
+        answered (the model releases the GIL: the two share the cores). The batch's words that support checks
+        may compare are encoded there too, in one call instead of one a question. An answer's latency is the
+        wait from the start."""
         started = time.perf_counter()
         loaded = self._current()
         answers: list[Answer] = []
+
+        def encode(searches: list[Search]) -> list[np.ndarray]:
+            vectors = loaded.encoder.encode_queries([s.query for s in searches])
+            self._learn_words(w for s in searches for w in (*s.analysed.words, s.analysed.head or ""))
+            return vectors
 
         def finish(prepared: list[Answer | Search], encoding: Future[list[np.ndarray]]) -> None:
             vectors = iter(encoding.result())
@@ -246,7 +255,7 @@ class Engine:
             for start in range(0, len(turns), MAX_BATCH):
                 prepared = [self._prepare_question(loaded, clean_question(q), _earlier(h))
                             for q, h in turns[start:start + MAX_BATCH]]
-                encoding = model.submit(loaded.encoder.encode_queries, [p.query for p in prepared if isinstance(p, Search)])
+                encoding = model.submit(encode, [p for p in prepared if isinstance(p, Search)])
                 if previous:
                     finish(*previous)
                 previous = prepared, encoding
