@@ -21,11 +21,11 @@ from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
-CITATION_CUTOFF = 0.8  # a further paragraph is cited only when it scores this close to the best one
-SECOND_PARAGRAPH = 0.95  # ... and quoted in the answer only when this close and as well supported
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
+CANDIDATE_CUTOFF = 0.6  # ... when they score this close to the best one; only those are cited
+SECOND_PARAGRAPH = 0.95  # another one is quoted when this close and as well supported (or it names someone else)
 TOPIC_HELD = 0.5  # share of what a question says something is "about" the text must hold
 DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
@@ -41,7 +41,7 @@ saturday sunday spring summer autumn winter""".split())
 BYLINE = re.compile(r"\b(reporter|correspondent|by|editor|writer|journalist|author)\s+[A-Z]", re.I)
 # What the title and byline answer about the document itself.
 AUTHOR_WORDS = frozenset("author authors writer wrote written write writes journalist byline reporter reported "
-                         "correspondent publish published publication headline title".split())
+                         "correspondent publish published publication headline title covered paper newspaper".split())
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,7 @@ STATED_AS = (  # (how a question asks, how a text states it)
     (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
      re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
     *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
+    (re.compile(r"\b(year|years|yr|edition)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),  # "what year is it for?": "2020 ..."
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -546,7 +547,7 @@ class Answerer:
             return self._abstain(question, confidence)
         groups = retrieval.by_paragraph()
         top_score = groups[0][0].score
-        candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CITATION_CUTOFF * top_score]
+        candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CANDIDATE_CUTOFF * top_score]
         if question.about_document:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
             candidates = (bylines[:1] + candidates) if bylines else candidates
@@ -579,8 +580,7 @@ class Answerer:
         answer = f"{shown} [1]"
         for i in order[1:]:
             group, other = candidates[i], supports[i]
-            if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
-                    and group[0].score >= CITATION_CUTOFF * best[0].score):
+            if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported):
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
             if group[0].score >= SECOND_PARAGRAPH * best[0].score or self._someone_else(question, citations, extra.quote):

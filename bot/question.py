@@ -107,7 +107,7 @@ _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|
 # A question about the document itself rather than its content.
 _ABOUT_DOCUMENT = re.compile(
     r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
-    r"\bwho (wrote|writes|authored|reported)\b|\b(author|writer|journalist|byline|headline)\b|"
+    r"\bwho (wrote|writes|authored|reported|covered)\b|\b(author|writer|journalist|byline|headline)\b|"
     r"\bwhat is the title\W*$|\btitle of (this|the) (article|piece|story|post|news)\b", re.I)
 _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|keep going|continue|elaborate|what else|"
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
@@ -116,7 +116,7 @@ _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|t
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
-_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other)\b", re.I)
+_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b", re.I)  # "the other ones": the rest
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
 # Why the asker asks, after the question: "..., as I'm preparing a summary for my study group".
@@ -142,6 +142,8 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
                             r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
 ]
+_LEADING_CHATTER = re.compile(rf"^(?:(?:{'|'.join(sorted(CHATTER | {'and', 'but', 'then', 'also'}, key=len, reverse=True))})"
+                              r"\b[\s,.!?-]*)+", re.I)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_EDITS = 2  # the most a typo is corrected by
@@ -401,8 +403,9 @@ NON_LATIN_SHARE = 0.3  # above this share of letters outside the Latin script, a
 
 
 def _focus(text: str) -> Focus:
+    asked = _LEADING_CHATTER.sub("", text)  # "ok who brought it up then" asks who
     for focus, pattern in _FOCUS_PATTERNS:
-        if pattern.search(text):
+        if pattern.search(asked):
             return focus
     return Focus.THING
 

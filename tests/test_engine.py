@@ -124,7 +124,7 @@ def test_questions_about_the_article_itself_are_answered_from_its_title_and_lead
     assert "reporter Zhang Qin" in answer.answer and engine.store.documents[answer.citations[0].doc].title in answer.answer
 
 
-@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article"])
+@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "who covered it for the paper"])
 def test_who_wrote_the_article_is_answered_by_its_byline(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1
@@ -240,6 +240,7 @@ def test_a_long_chain_of_follow_ups_still_knows_who_he_is(engine):
 @pytest.mark.parametrize("history, question, paragraph", [
     (["tell me about yang xiuling"], "what's her position", 5),  # stated as "Yang Xiuling, Deputy Secretary-General of"
     (["whats the smart industrial internet"], "why does it matter", 4),  # stated as "is of great significance for"
+    (["what did the forum release?"], "and which year's edition is it?", 8),  # stated as "the "2020 Beijing ... Report""
 ])
 def test_what_a_text_states_by_its_form_answers_the_word_asking_for_it(engine, history, question, paragraph):
     answer = engine.ask(question, history)

@@ -51,9 +51,17 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("how much has the platform improved, a bit or a lot", Focus.THING),  # a degree, not a number
     ("how much did a ticket cost", Focus.NUMBER), ("how much money is beijing investing", Focus.NUMBER),
     ("in the age of ai what did li recommend", Focus.THING),
+    ("ok who brought it up then", Focus.PERSON), ("so when did it start", Focus.DATE),  # chatter before the question
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
+
+
+@pytest.mark.parametrize("question, ordinal", [("and the other achievement?", "other"), ("what was the other one", "other"),
+                                               ("what are the other characteristics", None),  # the rest of a list
+                                               ("and the second?", "second")])
+def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, question, ordinal):
+    assert analyser.analyse(question).ordinal == ordinal
 
 
 @pytest.mark.parametrize("question, head", [("which university did yang xiuling study at", "university"),
