@@ -21,6 +21,7 @@ from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
+NAME_WEIGHT = 0.1  # of a name's words when deciding to answer: "what did yang xiuling study" asks about study
 SPECIFICITY_POWER = 2  # squared: the one rare word asked about outweighs a polite sentence's everyday ones
 SUPPORT_WEIGHT = 0.5  # a paragraph's missing share of the question against retrieval's score; 0.25-1.0 rank alike
 CANDIDATE_PARAGRAPHS = 3  # paragraphs weighed against each other for support before one is cited
@@ -344,9 +345,16 @@ Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]  # words x cor
 class Support:
     """How much of a question one paragraph holds."""
 
-    unsupported: float  # IDF-weighted share of the question's terms it lacks
+    unsupported: float  # specificity-weighted share of the question's terms it lacks: ranks paragraphs
+    unsupported_asked: float  # the same with the names' words discounted: what it asks about them, to abstain on
     missing: tuple[str, ...]  # those terms, as typed
     focus_found: bool  # it holds the kind of thing asked for (a number, a date, ...)
+
+
+def _lacked(terms: Sequence[str], weight: dict[str, float], held: dict[str, float]) -> float:
+    """The weighted share of the terms not held."""
+    total = sum(weight[t] for t in terms)
+    return sum(weight[t] * (1 - held.get(t, 0.0)) for t in terms) / total if total else 0.0
 
 
 class Answerer:
@@ -507,15 +515,16 @@ class Answerer:
             worse = min((left, right), key=lambda side: sum(held.get(t, 0.0) for t in side) / len(side))
             for t in worse - (left & right):
                 weight[t] = 0.0
-        total = sum(weight[t] for t in question.terms)
-        unsupported = sum(weight[t] * (1 - held.get(t, 0.0)) for t in question.terms) / total if total else 0.0
+        named = {w.lower() for name in question.names for w in name.split()}  # whom it asks about, not what
+        about = {t: weight[t] * (NAME_WEIGHT if w in named else 1.0) for w, t in zip(question.words, question.terms)}
         lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms)  # "came" alone names nothing
                                       if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))
         asked_time = self._other_time(question)
         other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
         if asked_time and other_time:
             lacking = (asked_time.group(0), *lacking)
-        return Support(unsupported, lacking, not other_time and self._holds_asked(question, paragraph, held))
+        return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking,
+                       not other_time and self._holds_asked(question, paragraph, held))
 
     def _holds_asked(self, question: Question, paragraph: str, held: dict[str, float]) -> bool:
         """The paragraph has the kind of thing asked for, the word naming it, a name when one is asked, and the
@@ -574,7 +583,7 @@ class Answerer:
         citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote):
             support = replace(support, focus_found=False)  # the number, date or deed must be in the quoted text
-        if question.unknown or not support.focus_found or support.unsupported > self.calibration.unsupported:
+        if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
         answer = f"{shown} [1]"
@@ -598,7 +607,7 @@ class Answerer:
             return self._cite(1, retrieval.by_paragraph()[0], question, retrieval)[0] if retrieval.hits and on_topic else None
 
         if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
-            return self._not_in_article(question, Support(1.0, (), False), closest(), confidence)
+            return self._not_in_article(question, Support(1.0, 1.0, (), False), closest(), confidence)
         if question.asks_opinion:  # "is it good or bad in your opinion?": a view of the bot's own is no quote
             pointed = closest()
             return Answer(question.raw, OPINION_REPLY, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,

@@ -48,12 +48,13 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(?:https?://|www\.)[^)]*\)")
 _ADDRESS = re.compile(r"<?(?:https?://|www\.)\S+")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+_CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|```.*?```", re.I | re.S)  # pasted code: no words of the question
 
 
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
     text = _INVISIBLE.sub("", text)
-    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", text)))
+    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _CODE.sub(" ", text))))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())
 
@@ -291,7 +292,7 @@ class Engine:
             return 0.0, 1.0, True
         top = retrieval.by_paragraph()[0][0].passage
         support = answerer.support(analysed, (top.doc, top.paragraph))
-        return answerer.confidence(retrieval), support.unsupported, bool(analysed.unknown) or not support.focus_found
+        return answerer.confidence(retrieval), support.unsupported_asked, bool(analysed.unknown) or not support.focus_found
 
     def _answer(self, loaded: Loaded, question: str, history: list[str]) -> Answer:
         prepared = self._prepare_question(loaded, question, history)

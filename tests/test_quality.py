@@ -34,7 +34,7 @@ FRESH2 = QUESTIONS / "fresh2"  # a third, written by a helper before the tuning 
 # public 0.88 / 0.82 / 0.10 / 0.70 / 0.02, holdout 0.82 / 0.73 / 0.12 / 0.79 / 0.07, fresh 0.66 / 0.61 / 0.18 / 0.75 / 0.20,
 # fresh2 0.74 / 0.71 / 0.20 / 0.75 / 0.07
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
-    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.12, 0.64, 0.1)),
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.14, 0.68, 0.1)),
     (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.74, 0.65, 0.2, 0.72, 0.1)),
     (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.6, 0.53, 0.22, 0.58, 0.27)),
     (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.66, 0.63, 0.26, 0.68, 0.12)),
