@@ -153,6 +153,11 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
 OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
+# Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
+ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
+                         r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
+PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")  # a name of two words, or an organisation's
+NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
@@ -659,6 +664,27 @@ class Answerer:
             number, after = number + 1, 0
         return Answer(question.raw, "That is where the article ends: there is no more to tell.", True, (),
                       index_version=self.store.version, kind=Kind.ABSTAINED)
+
+    def speaker(self, question: Question, previous: Answer) -> Answer | None:
+        """"Who said that?" of a passage shown before: the sentence naming someone saying something in its
+        paragraph, else in the nearest paragraph before it (a news report carries a speaker's words on over the
+        paragraphs after the one that names her), said to be the nearest, not claimed to be the speaker."""
+        shown = previous.citations or previous.related
+        if not shown:
+            return None
+        doc = self.store.documents[shown[0].doc]
+        for number in range(shown[0].paragraph, 0, -1):
+            paragraph = doc.paragraphs[number - 1]
+            for start, end in sentence_spans(paragraph):
+                if ATTRIBUTION.search(paragraph[start:end]) and PERSON_NAME.search(paragraph[start:end]):
+                    if end - start > self.max_answer_chars:
+                        start, end = _clause_window(paragraph, start, end, self._weights(content_terms(
+                            " ".join(ATTRIBUTION.findall(paragraph[start:end])))), self.max_answer_chars)
+                    citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 0.0)
+                    lead = "" if number == shown[0].paragraph else NEAREST_SPEAKER
+                    return Answer(question.raw, f"{lead}{quoted(paragraph, start, end)} [1]", False, (citation,),
+                                  index_version=self.store.version, kind=Kind.ANSWERED)
+        return None
 
     def _span(self, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[int, int]:
         passage, paragraph = group[0].passage, self._text(group)

@@ -315,6 +315,9 @@ class Engine:
         retrieval = retrieve(loaded.store, vector, search.query, KEYWORD_WEIGHT)
         if search.analysed.wants_more and search.previous is not None:
             return loaded.answerer.more(search.analysed, search.previous, retrieval)
+        if search.analysed.asks_speaker and search.previous is not None:
+            if (speaker := loaded.answerer.speaker(search.analysed, search.previous)) is not None:
+                return speaker
         return loaded.answerer.answer(search.analysed, retrieval)
 
 

@@ -174,6 +174,7 @@ class Question:
     name_of: str | None = None  # the thing whose name is asked: "what's the *newspaper* called", "names of the zones"
     topic: tuple[str, ...] = ()  # the terms of what something is said about: "what did li say about *ai chips*"
     asks_opinion: bool = False  # "in your opinion", "do you think": the bot's view, which it doesn't give
+    asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
 
 
 @lru_cache(maxsize=1)
@@ -320,7 +321,7 @@ class Analyser:
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
-            asks_opinion=bool(_OPINION.search(text)))
+            asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -440,6 +441,9 @@ _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thi
 # The bot's own view asked for: it only quotes the article.
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
+_WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mentioned|stated|claimed|argued|pointed|brought)\b"
+                       r"(?:\s+\w+)?\s+(?:that|this|it|all this|all that|so)\b|\bwhose (?:words|idea|claim|point|view)\b"
+                       r"(?: is| was)? (?:that|this|it)\b", re.I)
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
     r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"

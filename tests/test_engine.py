@@ -1,5 +1,6 @@
 """Answers from the shared engine: grounded, cited, verbatim, honest about what the article doesn't say."""
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -328,3 +329,16 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
 def test_casual_forms_of_answerable_questions(engine, question, paragraph):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("history, paragraph, nearest", [
+    (["what are beijing's next steps for the industrial internet"], 5, True),  # ¶7 names no one: Yang Xiuling, ¶5
+    (["what is the smart industrial internet based on"], 3, False),  # ¶3 names its speaker itself
+])
+def test_who_said_that_is_the_speaker_named_at_or_before_the_passage(engine, history, paragraph, nearest):
+    from bot.answering import NEAREST_SPEAKER
+
+    answer = engine.ask("who said that", history)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+    assert answer.answer.startswith(NEAREST_SPEAKER) == nearest
+    assert_grounded(engine, replace(answer, answer=answer.answer.removeprefix(NEAREST_SPEAKER)))  # a fixed phrase

@@ -206,3 +206,10 @@ def test_the_thing_whose_name_is_asked(analyser, typed, thing):
 def test_what_something_is_said_about_is_the_topic(analyser):
     assert analyser.analyse("what did yang say about the critical period").topic == ("critic", "period")
     assert analyser.analyse("who is li bohu").topic == ()
+
+
+@pytest.mark.parametrize("question, asks", [("who said that", True), ("ok who said all this?", True),
+                                            ("whose idea is that", True), ("who said beijing is a highland", False),
+                                            ("who spoke at the forum", False)])
+def test_who_said_that_asks_for_the_speaker_of_what_was_shown(analyser, question, asks):
+    assert analyser.analyse(question).asks_speaker == asks
