@@ -356,6 +356,21 @@ class Support:
     focus_found: bool  # it holds the kind of thing asked for (a number, a date, ...)
 
 
+DEFINING = frozenset("is are was were means mean meaning refers stands denotes".split())
+DEFINING_REACH = 3  # words after the thing in which "X *is* ..." must come
+
+
+def _defines(text: str, thing: Sequence[str]) -> bool:
+    """The text says what the thing is ("the smart industrial Internet *is* based on ..."), not only uses it
+    ("... the new ubiquitous Internet, led by ...")."""
+    if not thing:
+        return True
+    said = words(text)
+    stems, asked = [stem(w) for w in said], [stem(w) for w in thing]
+    return any(stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH])
+               for i in range(len(said)))
+
+
 def _lacked(terms: Sequence[str], weight: dict[str, float], held: dict[str, float]) -> float:
     """The weighted share of the terms not held."""
     total = sum(weight[t] for t in terms)
@@ -544,6 +559,8 @@ class Answerer:
                 return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
         if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
             return False
+        if not _defines(paragraph, question.defines):  # "what does X mean": X used is not X explained
+            return False
         if question.topic:  # "what did li say about ai chips": the text must be about them
             weights = {t: specificity(w) for w, t in zip(question.words, question.terms) if t in question.topic}
             total = sum(weights.values())
@@ -586,8 +603,9 @@ class Answerer:
             -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
-        if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote):
-            support = replace(support, focus_found=False)  # the number, date or deed must be in the quoted text
+        if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
+                or not _defines(citation.quote, question.defines):
+            support = replace(support, focus_found=False)  # the number, date, deed or definition must be quoted
         if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
@@ -755,6 +773,8 @@ class Answerer:
             return f"doesn't name the “{question.name_of}”"
         if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
+        if question.defines and not _defines(related.quote, question.defines):
+            return f"doesn't say what “{' '.join(question.defines)}” means"
         if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):

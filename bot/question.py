@@ -97,8 +97,8 @@ point points area areas item items topic topics detail details info information 
 purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
 section sections content contents level else
 """.split())
-_AUXILIARY = frozenset("""is are was were be been do does did has have had can could will would should shall may might
-must am it its he she they this that these those there the a an of to in on at for about""".split())
+_AUXILIARY = frozenset("""is are was were be been get gets got do does did has have had can could will would should shall
+may might must am it its he she they this that these those there the a an of to in on at for about""".split())
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)"
                    r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|"
                    r"that|the|to|he|she|they|it)\b|\s*$)", re.I)
@@ -175,6 +175,7 @@ class Question:
     topic: tuple[str, ...] = ()  # the terms of what something is said about: "what did li say about *ai chips*"
     asks_opinion: bool = False  # "in your opinion", "do you think": the bot's view, which it doesn't give
     asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
+    defines: tuple[str, ...] = ()  # "what does X mean": X's words, which the text must define, not only use
 
 
 @lru_cache(maxsize=1)
@@ -321,7 +322,8 @@ class Analyser:
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
-            asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)))
+            asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)),
+            defines=_defined_thing(text, content, self.proper))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -441,6 +443,25 @@ _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thi
 # The bot's own view asked for: it only quotes the article.
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
+# "what does cloudification even mean", "what is meant by X", "define X": a definition, not a use of the word.
+_DEFINE = re.compile(r"\bwhat (?:does|do|did) (.+?) (?:even |really |actually |exactly |here |there )?"
+                     r"mean\b(?! for| to)(?: by (.+))?|"
+                     r"\bwhat is meant by (.+)|\bmeaning of (.+)|\bdefine (.+)|\bdefinition of (.+)", re.I)
+_SOMEONE = frozenset("he she they him her them you we i".split())
+
+
+def _defined_thing(text: str, content: list[str], proper: set[str]) -> tuple[str, ...]:
+    """The words a question asks the meaning of; for "what does that mean", the question's other words.
+    "What does li mean by X" asks about X; "what did she mean" asks what someone meant, not a definition."""
+    if not (asked := _DEFINE.search(text)):
+        return ()
+    subject, by, *rest = asked.groups()
+    if subject and not by and set(words(subject)) <= _SOMEONE | proper:
+        return ()
+    thing = [w for w in words(by or subject or next(g for g in rest if g)) if w in content]
+    return tuple(thing or [w for w in content if w not in {"mean", "meant", "meaning", "define", "definition"}])
+
+
 _WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mentioned|stated|claimed|argued|pointed|brought)\b"
                        r"(?:\s+\w+)?\s+(?:that|this|it|all this|all that|so)\b|\bwhose (?:words|idea|claim|point|view)\b"
                        r"(?: is| was)? (?:that|this|it)\b", re.I)
@@ -449,7 +470,9 @@ _NAME_ASKED = re.compile(
     r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"
     r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
     r"(?:actually |really |even )?called\b|"
-    r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b", re.I)
+    r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b|"
+    r"^(?:can you |could you |pls |please )?name (?:a few|some|any|one|two|three|all)(?: of)? (?:the |these |those |its |their )?"
+    r"((?:[a-z'-]+ ){0,2}[a-z'-]+)", re.I)  # "name a few of those companies"
 
 
 def proper_nouns(paragraphs: Iterable[str]) -> set[str]:

@@ -342,3 +342,16 @@ def test_who_said_that_is_the_speaker_named_at_or_before_the_passage(engine, his
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
     assert answer.answer.startswith(NEAREST_SPEAKER) == nearest
     assert_grounded(engine, replace(answer, answer=answer.answer.removeprefix(NEAREST_SPEAKER)))  # a fixed phrase
+
+
+def test_a_word_the_article_uses_but_never_defines_is_not_defined_by_quoting_it(engine):
+    answer = engine.ask("what does 'new ubiquitous internet' mean exactly")  # ¶3 uses it: "based on the new ..."
+    assert answer.abstained and "doesn't say what “new ubiquitous internet” means" in answer.answer
+    assert answer.related[0].paragraph == 3
+    defined = engine.ask("what does the smart industrial internet mean")  # "the smart industrial Internet is ..."
+    assert not defined.abstained
+
+
+def test_naming_a_few_of_unnamed_things_is_declined(engine):
+    answer = engine.ask("name a few of those companies?", ["what kind of companies does the report look at"])
+    assert answer.abstained and "doesn't name the “companies”" in answer.answer and answer.related[0].paragraph == 8

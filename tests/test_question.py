@@ -213,3 +213,17 @@ def test_what_something_is_said_about_is_the_topic(analyser):
                                             ("who spoke at the forum", False)])
 def test_who_said_that_asks_for_the_speaker_of_what_was_shown(analyser, question, asks):
     assert analyser.analyse(question).asks_speaker == asks
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("what does 'new ubiquitous internet' mean exactly", ("new", "ubiquitous", "internet")),
+    ("what does li bohu mean by smart manufacturing", ("smart", "manufacturing")),
+    ("what did she mean", ()),  # what someone meant, not a definition
+    ("what does the report mean for beijing", ()),  # what it matters for
+    ("who is li bohu", ())])
+def test_a_definition_question_names_the_thing_to_define(analyser, question, thing):
+    assert analyser.analyse(question).defines == thing
+
+
+def test_a_passive_get_names_no_thing(analyser):
+    assert analyser.analyse("what gets managed in it").head is None
