@@ -325,6 +325,7 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
     ("wats the thme of teh forum", 1), ("@everyone what's the theme lmao", 1),  # "lmao" is never "corrected" to "lao"
     ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
     ("who gave the first talk", 2), ("what was li's speech called", 2),  # "his speech titled "..."" names it
+    ("is beijings industrial internet ecosystem mature?", 6),  # holds "ecology": more of it than ¶8's "Beijing's ..."
 ])
 def test_casual_forms_of_answerable_questions(engine, question, paragraph):
     answer = engine.ask(question)
