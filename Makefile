@@ -55,6 +55,7 @@ test: $(STAMP)
 HOLDOUT := benchmarks/questions/holdout
 FRESH   := benchmarks/questions/fresh
 FRESH2  := benchmarks/questions/fresh2
+FRESH3  := benchmarks/questions/fresh3
 eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_casual.jsonl $(EVAL)/dev_near_topic.jsonl
@@ -67,6 +68,8 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(FRESH)/conversations.jsonl
 	$(BIN)/forumbot eval $(FRESH2)/casual.jsonl $(FRESH2)/near_topic.jsonl
 	$(BIN)/forumbot eval $(FRESH2)/conversations.jsonl
+	$(BIN)/forumbot eval $(FRESH3)/casual.jsonl $(FRESH3)/near_topic.jsonl
+	$(BIN)/forumbot eval $(FRESH3)/conversations.jsonl
 
 clean:
 	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache
