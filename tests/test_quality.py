@@ -28,17 +28,19 @@ def test_clean_dev_set(engine):
 
 FRESH = QUESTIONS / "fresh"  # a second held-out set, written later by another session, never read by whoever tunes
 FRESH2 = QUESTIONS / "fresh2"  # a third, written by a helper before the tuning of the session that added it
+FRESH3 = QUESTIONS / "fresh3"  # the held-out half of a fourth (all3, split with tune3), written the same way
 
 
 # (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
-# public 0.88 / 0.82 / 0.10 / 0.70 / 0.02, holdout 0.82 / 0.73 / 0.12 / 0.79 / 0.07, fresh 0.66 / 0.61 / 0.18 / 0.75 / 0.20,
-# fresh2 0.74 / 0.71 / 0.20 / 0.75 / 0.07
+# public 0.84 / 0.78 / 0.14 / 0.80 / 0.02, holdout 0.82 / 0.71 / 0.16 / 0.84 / 0.02, fresh 0.69 / 0.63 / 0.19 / 0.84 / 0.15,
+# fresh2 0.73 / 0.71 / 0.21 / 0.81 / 0.07, fresh3 0.75 / 0.70 / 0.20 / 1.0 / 0.06
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
-    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.14, 0.68, 0.1)),
-    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.74, 0.65, 0.2, 0.72, 0.1)),
-    (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.6, 0.53, 0.22, 0.58, 0.27)),
-    (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.66, 0.63, 0.26, 0.68, 0.12)),
-], ids=["public", "holdout", "fresh", "fresh2"])
+    (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.75, 0.14, 0.74, 0.1)),
+    (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.74, 0.65, 0.2, 0.78, 0.1)),
+    (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.62, 0.56, 0.22, 0.76, 0.22)),
+    (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.66, 0.63, 0.26, 0.74, 0.12)),
+    (FRESH3 / "casual.jsonl", FRESH3 / "near_topic.jsonl", (0.65, 0.6, 0.25, 0.85, 0.12)),
+], ids=["public", "holdout", "fresh", "fresh2", "fresh3"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
     hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
@@ -50,12 +52,14 @@ def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floor
     assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= wrong_paragraphs * len(answered)
 
 
-# turn and follow-up accuracy measured: public 0.89 / 0.92, holdout 0.89 / 0.85, fresh 0.82 / 0.77, fresh2 0.65 / 0.59
-@pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.8),
+# turn and follow-up accuracy measured: public 0.92 / 0.96, holdout 0.89 / 0.85, fresh 0.80 / 0.71, fresh2 0.67 / 0.59,
+# fresh3 0.62 / 0.61
+@pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.85),
                                                   (HOLDOUT / "conversations.jsonl", 0.8),
                                                   (FRESH / "conversations.jsonl", 0.65),
-                                                  (FRESH2 / "conversations.jsonl", 0.52)],
-                         ids=["public", "holdout", "fresh", "fresh2"])
+                                                  (FRESH2 / "conversations.jsonl", 0.52),
+                                                  (FRESH3 / "conversations.jsonl", 0.55)],
+                         ids=["public", "holdout", "fresh", "fresh2", "fresh3"])
 def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
     assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
@@ -73,13 +77,14 @@ def test_no_chinese_question_gets_a_wrong_citation(engine, chinese):
 def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engine):
     calibration = engine.store.manifest["calibration"]
     assert calibration["calibrated"] is True
-    assert calibration["answerability_auc"] >= 0.82  # 0.88 measured
+    assert calibration["answerability_auc"] >= 0.85  # 0.90 measured
     assert calibration["unanswerable_abstention"] >= 0.75 and calibration["false_abstention"] <= 0.2
 
 
-@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.74), (FRESH2, 0.74)], ids=["holdout", "fresh", "fresh2"])
+@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.76), (FRESH2, 0.76), (FRESH3, 0.8)],
+                         ids=["holdout", "fresh", "fresh2", "fresh3"])
 def test_answerability_separates_held_out_questions(engine, held_out, floor):
-    """The signal the bot decides on, measured on questions nobody tuned on (0.93, 0.81 and 0.81 measured)."""
+    """The signal the bot decides on, measured on questions nobody tuned on (0.94, 0.84, 0.84 and 0.89 measured)."""
     answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
     near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
             if r.get("kind") == "near"]
