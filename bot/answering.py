@@ -670,7 +670,8 @@ class Answerer:
         while number <= len(doc.paragraphs):
             paragraph = doc.paragraphs[number - 1]
             following = [(s, e) for s, e in sentence_spans(paragraph) if s >= after
-                         and not any(n == number and paragraph[s:e] in quote for n, quote in seen)]
+                         and not any(n == number and paragraph[s:e] in quote for n, quote in seen)
+                         and (not question.more_about or set(question.more_about) & term_set(paragraph[s:e]))]
             if following:
                 start, end = with_neighbour(paragraph, *following[0], self.max_answer_chars)
                 start = max(start, following[0][0])  # never step back into what was shown
@@ -680,6 +681,8 @@ class Answerer:
                 return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
                               index_version=self.store.version, kind=Kind.ANSWERED)
             number, after = number + 1, 0
+        if question.more_about:  # nothing further about it: what the article says about it anywhere
+            return self.answer(question, retrieval)
         return Answer(question.raw, "That is where the article ends: there is no more to tell.", True, (),
                       index_version=self.store.version, kind=Kind.ABSTAINED)
 

@@ -112,6 +112,7 @@ _ABOUT_DOCUMENT = re.compile(
 _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|keep going|continue|elaborate|what else|"
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
+_MORE_ABOUT = re.compile(r"\b(?:about|from|at|on|regarding|in)\s+(.+)$", re.I)  # "what else about the report"
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
@@ -167,6 +168,7 @@ class Question:
     language: str = "en"  # "en", "zh" or "other"
     refers_back: bool = False  # leans on earlier turns ("what did she say next?", "anything more specific?")
     wants_more: bool = False  # "tell me more", "what else": carry on reading
+    more_about: tuple[str, ...] = ()  # "anything else from the forum?": read on to what speaks of these terms
     about_document: bool = False  # "who wrote this?"
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
@@ -309,6 +311,7 @@ class Analyser:
         about_document = bool(_ABOUT_DOCUMENT.search(text))
         measure = next((kind for kind, pattern in MEASURES if pattern.search(text)), None)
         focus = (Focus.DATE if measure == "calendar" else Focus.NUMBER) if measure else _focus(text)
+        more = self._wants_more(text)
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=_alternatives(text),
@@ -317,7 +320,7 @@ class Analyser:
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not content and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document,
-            wants_more=self._wants_more(text), about_document=about_document,
+            wants_more=more[0], more_about=more[1], about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
@@ -361,12 +364,16 @@ class Analyser:
                 found.append(token)
         return found
 
-    def _wants_more(self, text: str) -> bool:
-        """'tell me more', 'what else did he say': nothing asked beyond more ('what else is it based on' asks)."""
+    def _wants_more(self, text: str) -> tuple[bool, tuple[str, ...]]:
+        """'tell me more', 'what else did he say': nothing asked beyond more ('what else is it based on' asks),
+        or more about a topic only ('anything else from the forum?': its terms)."""
         if not _MORE.search(text) or len(text.split()) > MORE_WORDS:
-            return False
+            return False, ()
         rest = _MORE.sub(" ", text)
-        return not [w for w in words(rest) if w not in STOPWORDS | CHATTER | DISCOURSE]
+        about = _MORE_ABOUT.search(rest)
+        asked = [w for w in words(rest[:about.start()] if about else rest) if w not in STOPWORDS | CHATTER | DISCOURSE]
+        topic = tuple(content_terms(about.group(1))) if about else ()
+        return not asked, topic if not asked else ()
 
     def _has_own_subject(self, text: str) -> bool:
         """A follow-up that names its own subject ("and what did Yang Xiuling say?") needs no earlier turn."""

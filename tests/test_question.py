@@ -227,3 +227,11 @@ def test_a_definition_question_names_the_thing_to_define(analyser, question, thi
 
 def test_a_passive_get_names_no_thing(analyser):
     assert analyser.analyse("what gets managed in it").head is None
+
+
+@pytest.mark.parametrize("question, more, about", [
+    ("tell me more", True, ()), ("anything else from the forum?", True, ("forum",)),
+    ("what else about the report", True, ("report",)), ("what else is it based on", False, ())])
+def test_more_about_a_topic_is_still_more(analyser, question, more, about):
+    q = analyser.analyse(question)
+    assert (q.wants_more, q.more_about) == (more, about)
