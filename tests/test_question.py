@@ -52,6 +52,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("how much did a ticket cost", Focus.NUMBER), ("how much money is beijing investing", Focus.NUMBER),
     ("in the age of ai what did li recommend", Focus.THING),
     ("ok who brought it up then", Focus.PERSON), ("so when did it start", Focus.DATE),  # chatter before the question
+    ("lol when it says 'my country' which country is that", Focus.PLACE),  # "when it says": no time asked
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
