@@ -130,7 +130,8 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     (Focus.NUMBER, re.compile(r"\bhow (many|much(?! (has|have|had|does|do|did|is|are|was|were|will|can|would)\b)|"
                               r"old|long|often|far|big|large|tall)\b|"
                               r"\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
-    (Focus.DATE, re.compile(r"^\s*when\b(?! (?:it|they|he|she|you|the article) (?:says?|said|mentions?|talks?|refers?|writes?)\b)|"
+    (Focus.DATE, re.compile(r"^\s*when\b(?! (?:it|they|he|she|you|the article) "
+                            r"(?:says?|said|mentions?|talks?|refers?|writes?)\b)|"
                             r"\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|"
                             r"\bwhat yr\b", re.I)),
     (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|"
