@@ -719,8 +719,10 @@ class Answerer:
             return (coverage(tuple(weights), found, weights, 0.0) + FOCUS_BONUS * self.holds_focus(question, text)
                     + FOCUS_BONUS * (head in found))
 
-        def needed(text: str) -> bool:  # the thing asked for; for a "why", a sentence giving a reason or aim
-            return self.holds_focus(question, text) and (question.focus != Focus.REASON or bool(REASON_MARKERS.search(text)))
+        def needed(text: str) -> bool:  # the thing asked for; for a "why", a sentence giving a reason or aim, for a
+            return self.holds_focus(question, text) and (  # "who", one naming someone
+                question.focus != Focus.REASON or bool(REASON_MARKERS.search(text))) and (
+                question.focus != Focus.PERSON or (bool(PERSON_NAME.search(text)) and self._deed_quoted(question, text)))
 
         return select_span(group, paragraph, weights, self.max_answer_chars, specificity, needed)
 

@@ -363,3 +363,10 @@ def test_anything_else_about_a_topic_reads_on_to_what_speaks_of_it(engine):
     answer = engine.ask("anything else from the forum?", history)
     assert not answer.abstained and answer.citations[0].paragraph == 8
     assert answer.citations[0].quote.startswith("The forum also released")  # the next sentence about the forum
+
+
+def test_a_who_answer_quotes_the_name_not_only_the_deed(engine):
+    answer = engine.ask("who recommended the coordinated development of technology, application and industry?")
+    assert not answer.abstained and answer.citations[0].paragraph == 2
+    assert "Li Bohu" in answer.answer  # the long sentence is cut around the name, which the deed's clause lacks
+    assert_grounded(engine, answer)
