@@ -30,6 +30,7 @@ SECOND_PARAGRAPH = 0.95  # another one is quoted when this close and as well sup
 TOPIC_HELD = 0.5  # share of what a question says something is "about" the text must hold
 DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
+BRIDGE_WEIGHT = 0.5  # of a paragraph word standing in for a question word, against the word itself (0.25-1 swept)
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
 DEED_COSINE = 0.7  # a deed's stand-in must be closer: "organized" is 0.65 from "structure", "released" 0.41 from "issued"
@@ -712,6 +713,7 @@ class Answerer:
         if question.about_document and self.bylines[passage.doc] == passage.paragraph:
             return next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
         weights = self._span_weights(question, retrieval)
+        weights = {**self._bridged(question, (passage.doc, passage.paragraph), weights), **weights}
         head = stem(question.head) if question.head else None
 
         def specificity(text: str) -> float:  # rare terms covered, and the number, date or thing asked for
@@ -744,6 +746,23 @@ class Answerer:
             weight = self.idf.get(term, self.unseen_idf) * specificity(word) * (NAME_IN_SPAN if word in self.names else 1.0)
             weights[term] = max(weights.get(term, 0.0), weight)
         return weights
+
+    def _bridged(self, question: Question, key: tuple[str, int], weights: dict[str, float]) -> dict[str, float]:
+        """The paragraph's own words for question words it lacks ("ecosystem building" -> "ecological
+        construction"), weighted as the question's and by how close: so the span holding them is quoted."""
+        present = self.paragraph_terms[key]
+        missing = [(w, t) for w, t in zip(question.words, question.terms) if t not in present and t in weights]
+        if not missing or not self.paragraph_words[key]:
+            return {}
+        candidates = self.paragraph_words[key]
+        cosines = self.similarity([w for w, _ in missing], candidates)
+        bridged: dict[str, float] = {}
+        for (_, term), row in zip(missing, cosines):
+            held = float(np.clip((row.max() - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1))
+            if held:
+                closest = stem(candidates[int(row.argmax())])
+                bridged[closest] = max(bridged.get(closest, 0.0), BRIDGE_WEIGHT * weights[term] * held)
+        return bridged
 
     def _cite(self, n: int, group: list[Hit], question: Question, retrieval: Retrieval) -> tuple[Citation, str]:
         """The citation of a group's best span, and the span as the answer shows it (with its ellipses)."""

@@ -370,3 +370,10 @@ def test_a_who_answer_quotes_the_name_not_only_the_deed(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 2
     assert "Li Bohu" in answer.answer  # the long sentence is cut around the name, which the deed's clause lacks
     assert_grounded(engine, answer)
+
+
+def test_a_long_sentence_is_quoted_around_the_words_it_uses_for_the_question(engine):
+    answer = engine.ask("does beijing plan any ecosystem building")  # the text says "ecological construction"
+    assert not answer.abstained and answer.citations[0].paragraph == 7
+    assert "ecological construction" in answer.answer
+    assert_grounded(engine, answer)
