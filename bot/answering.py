@@ -372,6 +372,14 @@ def _defines(text: str, thing: Sequence[str]) -> bool:
                for i in range(len(said)))
 
 
+NOT_A_NOUN = STOPWORDS | frozenset("his her its their this that these those".split())
+
+
+def _describes(said: Sequence[str], i: int) -> bool:
+    """"*leading* companies": an -ing word before a noun describes it; "*leading* the forum" is the deed."""
+    return said[i].endswith("ing") and i + 1 < len(said) and said[i + 1] not in NOT_A_NOUN
+
+
 def _lacked(terms: Sequence[str], weight: dict[str, float], held: dict[str, float]) -> float:
     """The weighted share of the terms not held."""
     total = sum(weight[t] for t in terms)
@@ -499,7 +507,9 @@ class Answerer:
         if question.focus != Focus.PERSON or not question.head:
             return True
         quoted_words = words(quote)
-        return stem(question.head) in map(stem, quoted_words) or self._closest(question.head, quoted_words) >= DEED_COSINE
+        deed = stem(question.head)
+        said = [w for i, w in enumerate(quoted_words) if stem(w) == deed and not _describes(quoted_words, i)]
+        return bool(said) or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat."""

@@ -90,7 +90,9 @@ know tell told think thought seem seems look looks want wanted make makes made g
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
 argue argues argued state states stated one ones first second third fourth fifth someone
 happen happens happened happening occur occurs occurred
-""".split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal)
+full real concrete particular individual plain simple brief rough
+""".split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal); "the *full* name",
+# "*real* world examples", "*concrete* actions": hedges on the thing asked, not things of their own
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
 GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts part parts one ones bit way ways aspect aspects
 point points area areas item items topic topics detail details info information fact facts example examples
