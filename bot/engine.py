@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from bot.store import IndexStore, read_manifest
 
 log = logging.getLogger(__name__)
 
+STACKS_CACHED = 64  # word lists whose vector rows are kept: a paragraph's ~100 words are ~150 KB
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
 # Offered when no document's header lists `examples:`; answered from the title and opening sentence.
 ABOUT_QUESTION = "What is this article about?"
@@ -87,6 +89,7 @@ class Engine:
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
         self._word_vectors: dict[str, np.ndarray] = {}
+        self._stacked = lru_cache(maxsize=STACKS_CACHED)(self._stack)  # a paragraph's words, compared question after question
 
     # -- index lifecycle -------------------------------------------------------------------
     @classmethod
@@ -216,10 +219,14 @@ class Engine:
 
     def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
         """Cosine similarity of single words under the sentence model: bridges "journalist" and "reporter"."""
+        if not left or not right:
+            return np.zeros((len(left), 1), np.float32)
         self._learn_words([*left, *right])
-        def matrix(ws: Sequence[str]) -> np.ndarray:
-            return np.vstack([self._word_vectors[w] for w in ws]) if ws else np.zeros((0, self.embedder.dimension), np.float32)
-        return matrix(left) @ matrix(right).T if left and right else np.zeros((len(left), 1), np.float32)
+        return self._stacked(tuple(left)) @ self._stacked(tuple(right)).T
+
+    def _stack(self, words: tuple[str, ...]) -> np.ndarray:
+        """The words' vectors as rows (all learned before): kept, as the same paragraphs are compared again."""
+        return np.vstack([self._word_vectors[w] for w in words])
 
     def _learn_words(self, words: Iterable[str]) -> None:
         """The vectors of the words not met before, in one model call."""
