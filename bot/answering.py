@@ -548,8 +548,8 @@ class Answerer:
                 weight[t] = 0.0
         named = {w.lower() for name in question.names for w in name.split()}  # whom it asks about, not what
         about = {t: weight[t] * (NAME_WEIGHT if w in named else 1.0) for w, t in zip(question.words, question.terms)}
-        lacking = tuple(dict.fromkeys(w for w, t in zip(question.words, question.terms)  # "came" alone names nothing
-                                      if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))
+        lacking = tuple(dict.fromkeys(question.as_typed(w) for w, t in zip(question.words, question.terms)  # "came"
+                                      if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))  # names nothing
         asked_time = self._other_time(question)
         other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
         if asked_time and other_time:

@@ -182,6 +182,11 @@ class Question:
     asks_opinion: bool = False  # "in your opinion", "do you think": the bot's view, which it doesn't give
     asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
     defines: tuple[str, ...] = ()  # "what does X mean": X's words, which the text must define, not only use
+    typed: tuple[tuple[str, str], ...] = ()  # (corrected, as typed) for the words spelling correction changed
+
+    def as_typed(self, word: str) -> str:
+        """A word as the asker typed it: a reply says the article doesn't mention "covid", not "covin"."""
+        return dict(self.typed).get(word, word)
 
 
 @lru_cache(maxsize=1)
@@ -330,7 +335,8 @@ class Analyser:
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
             asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)),
-            defines=_defined_thing(text, content, self.proper))
+            defines=_defined_thing(text, content, self.proper),
+            typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w))
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
