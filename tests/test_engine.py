@@ -198,6 +198,13 @@ def test_a_follow_up_to_a_turn_that_named_nothing_reads_what_that_turn_showed(en
     assert not answer.abstained and "overall situation" in answer.answer
 
 
+def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
+    """The search carries the earlier turns, which favour the report's first sentence; the word asked decides."""
+    history = ["what was the 1st achievement the forum released", "who issued it?", "and the second one?"]
+    answer = engine.ask("back to the report, does it say anything about security?", history)
+    assert [c.paragraph for c in answer.citations] == [8] and "security" in answer.answer
+
+
 def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
     led = engine.ask("who led the forum")  # ¶8 says "leading companies", which names no one who led anything
     assert led.abstained and "doesn't say who “led”" in led.answer
