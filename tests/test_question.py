@@ -53,6 +53,8 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("in the age of ai what did li recommend", Focus.THING),
     ("ok who brought it up then", Focus.PERSON), ("so when did it start", Focus.DATE),  # chatter before the question
     ("lol when it says 'my country' which country is that", Focus.PLACE),  # "when it says": no time asked
+    ("what's the report for?", Focus.REASON), ("what is it for, like its goal", Focus.REASON),  # a purpose
+    ("what are the plans for beijing", Focus.THING),  # "for" + what the plans are about: no purpose asked
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
