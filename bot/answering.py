@@ -297,7 +297,8 @@ def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[in
 
 
 def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limit: int,
-                specificity: Callable[[str], float], needed: Callable[[str], bool] = bool) -> tuple[int, int]:
+                specificity: Callable[[str], float], needed: Callable[[str], bool] = bool,
+                listing: bool = False) -> tuple[int, int]:
     """The paragraph's passage that scores best and covers the question's rarest terms, narrowed to its best
     sentence or clauses when too long, widened by a neighbour sentence when it cannot stand alone.
 
@@ -318,8 +319,15 @@ def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limi
     def mentions(text: str) -> int:
         return sum(weights.get(stem(w), 0.0) > 0 for w in words(text))
 
-    narrowest = max(inside, key=lambda h: (round(specificity(h.passage.text), 2), mentions(h.passage.text),
-                                           h.score)).passage if inside else best
+    def listed(text: str) -> float:  # "what 2 kinds of recommendations": each item named counts
+        return sum(weights.get(stem(w), 0.0) for w in words(text))
+
+    def fit(hit: Hit) -> tuple[float, ...]:
+        text = hit.passage.text
+        key = (round(specificity(text), 2), mentions(text), hit.score)
+        return (listed(text), *key) if listing else key
+
+    narrowest = max(inside, key=fit).passage if inside else best
     start, end = narrowest.start, narrowest.end
     if end - start <= limit:
         return with_neighbour(paragraph, start, end, limit)
@@ -739,7 +747,8 @@ class Answerer:
                 question.focus != Focus.REASON or bool(REASON_MARKERS.search(text))) and (
                 question.focus != Focus.PERSON or (bool(PERSON_NAME.search(text)) and self._deed_quoted(question, text)))
 
-        return select_span(group, paragraph, weights, self.max_answer_chars, specificity, needed)
+        return select_span(group, paragraph, weights, self.max_answer_chars, specificity, needed,
+                           listing=question.focus == Focus.LIST)
 
     def _text(self, group: list[Hit]) -> str:
         """The whole paragraph a group of hits comes from."""

@@ -152,3 +152,20 @@ def test_where_is_answered_by_a_place_and_which_city_by_its_head_word():
     assert not holds_focus(where, "Yesterday morning, the forum kicked off.")  # when, not where
     which = Question("which country?", "which country", ("countri",), focus=Focus.PLACE, head="country")
     assert holds_focus(which, "my country's manufacturing industry")  # the head word check decides
+
+
+def test_a_list_question_quotes_the_passage_naming_most_of_the_items():
+    """Of two passages inside an over-long one, a question for a list ("what kinds of platforms") takes the one
+    naming the asked thing more often, even when the other also holds a lesser term."""
+    weights = {"platform": 1.0, "forum": 0.3}
+
+    def covered(text: str) -> float:
+        return sum(w for t, w in weights.items() if t in text.lower())
+
+    whole = hit(SHORT[0], BEIJING[1], 0.9)
+    first, later = hit(SHORT[0], WHITE_PAPER[1], 0.6), hit(WHITE_PAPER[0], BEIJING[1], 0.6)
+    limit = BEIJING[1] - WHITE_PAPER[0]
+    assert limit < BEIJING[1] - SHORT[0]
+    hits = [whole, first, later]
+    assert select_span(hits, PARAGRAPH, weights, limit, covered) == (SHORT[0], WHITE_PAPER[1])
+    assert select_span(hits, PARAGRAPH, weights, limit, covered, listing=True) == (WHITE_PAPER[0], BEIJING[1])
