@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import LIGHT_VERBS, Focus, Question, proper_nouns, specificity
+from bot.question import GENERIC_HEADS, LIGHT_VERBS, Focus, Question, proper_nouns, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -31,6 +31,9 @@ TOPIC_HELD = 0.5  # share of what a question says something is "about" the text 
 DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
 BRIDGE_WEIGHT = 0.5  # of a paragraph word standing in for a question word, against the word itself (0.25-1 swept)
+# Of a word for the answer's form ("topics", "purpose") a text lacks, counted as held: at full weight it would
+# dilute what else a question lacks ("what topics did she study at university" answered); 0.25-1 swept.
+FORM_WORD_WEIGHT = 0.5
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
 DEED_COSINE = 0.7  # a deed's stand-in must be closer: "organized" is 0.65 from "structure", "released" 0.41 from "issued"
@@ -552,7 +555,12 @@ class Answerer:
             cosines = self.similarity([w for w, _ in missing], self.paragraph_words[key]).max(axis=1)
             for (_, t), cosine in zip(missing, cosines):
                 held[t] = max(held.get(t, 0.0), float(np.clip((cosine - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1)))
-        weight = {t: specificity(w) ** SPECIFICITY_POWER for w, t in zip(question.words, question.terms)}
+        # "what *topics* are in the report", "the *purpose* of it": words for the form of the answer, not for what it
+        # is about. A text holding the answer need not use them: lacked, they count as held, at a reduced weight.
+        lacked_form = {t for w, t in zip(question.words, question.terms) if w in GENERIC_HEADS and held.get(t, 0.0) < 0.5}
+        held.update({t: 1.0 for t in lacked_form})
+        weight = {t: specificity(w) ** SPECIFICITY_POWER * (FORM_WORD_WEIGHT if t in lacked_form else 1.0)
+                  for w, t in zip(question.words, question.terms)}
         for left, right in question.alternatives:  # "A or B": the side the text holds better is the question
             worse = min((left, right), key=lambda side: sum(held.get(t, 0.0) for t in side) / len(side))
             for t in worse - (left & right):

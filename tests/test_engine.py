@@ -198,6 +198,15 @@ def test_a_follow_up_to_a_turn_that_named_nothing_reads_what_that_turn_showed(en
     assert not answer.abstained and "overall situation" in answer.answer
 
 
+def test_a_word_for_the_form_of_the_answer_need_not_be_in_the_text(engine):
+    """"Sections" or "purpose" say what shape the answer takes; the report's paragraph never uses them."""
+    sections = engine.ask("what sections does the report have?")
+    assert [c.paragraph for c in sections.citations] == [8] and "key areas" in sections.answer
+    # ... but such a word does not make up for what the text lacks: she is not said to have studied anything
+    studied = engine.ask("what topics did yang xiuling study at university?")
+    assert studied.abstained and "“university”" in studied.answer
+
+
 def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
     """The search carries the earlier turns, which favour the report's first sentence; the word asked decides."""
     history = ["what was the 1st achievement the forum released", "who issued it?", "and the second one?"]
