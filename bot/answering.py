@@ -164,6 +164,9 @@ PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")  # a name of two words,
 NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
+# "the first speaker the article mentions": the order of the article's telling, which it does state.
+ARTICLE_ORDER = re.compile(r"\b(article|story|piece|text|mention|mentions|mentioned|name|names|named|introduce|introduces|"
+                           r"introduced|quote|quotes|quoted|list|lists|listed|appear|appears|appeared)\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
                       r"quoted|introduced|up)\b", re.I)
@@ -477,8 +480,11 @@ class Answerer:
         return tuple(found[: self.max_citations])
 
     def _in_order(self, question: Question) -> Answer | None:
-        """"Who spoke first?", "the 2nd speaker", "who spoke after Li?": the people the article introduces by name
-        and title ("Li Bohu, academician of ..."), in the order it does. None when the question asks no such order."""
+        """"Who's the first speaker the article mentions?", "the 2nd speaker named", "who is named after Li?": the
+        people the article introduces by name and title ("Li Bohu, academician of ..."), in the order it does.
+        Asked of the event ("who spoke first?"), it is no answer, as the article doesn't say in what order people
+        spoke: it is declined, pointing to the person the article introduces in that place. None when the question
+        asks no such order."""
         order = ORDER.search(question.text) if question.focus == Focus.PERSON and SPEAKING.search(question.text) else None
         names = self.introduced
         if not order or not names:
@@ -486,12 +492,14 @@ class Answerer:
         if order.group(1):  # "first", "second", "last"
             index = ORDINALS.get(order.group(1), len(names) - 1)
             missing = f"The article introduces only {len(names)} people by name and title."
+            asked, place = order.group(1), order.group(1)
         else:  # "after li", "before yang"
             known = next((i for i, name in enumerate(names) if order.group(3) in words(name)), None)
             if known is None:
                 return None
             index = known + 1 if order.group(2) == "after" else known - 1
             missing = f"The article introduces no one {order.group(2)} {names[known]}."
+            asked, place = f"{order.group(2)} {names[known]}", "next" if order.group(2) == "after" else "previous"
         if not 0 <= index < len(names):
             return Answer(question.raw, missing, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                           related=self._mentions(names[-1:] if index >= len(names) else names[:1]))
@@ -499,9 +507,14 @@ class Answerer:
         start = citation.text.find(citation.quote)
         start, end = _clause_window(citation.text, start, start + len(citation.quote),
                                     {t: 1.0 for t in content_terms(names[index])}, self.max_answer_chars)
-        return Answer(question.raw, f"{quoted(citation.text, start, end)} [1]", False,
-                      (replace(citation, quote=citation.text[start:end]),), index_version=self.store.version,
-                      kind=Kind.ANSWERED, top_score=1.0)
+        citation = replace(citation, quote=citation.text[start:end])
+        if not ARTICLE_ORDER.search(question.text):
+            text = (f"The article doesn't say who spoke {asked}. The {place} person it introduces by name and title "
+                    f"is in ¶{citation.paragraph}: “{citation.quote}”")
+            return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
+                          top_score=1.0, related=(citation,))
+        return Answer(question.raw, f"{quoted(citation.text, start, end)} [1]", False, (citation,),
+                      index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
 
     # -- scoring -----------------------------------------------------------------------
     def confidence(self, retrieval: Retrieval) -> float:

@@ -312,14 +312,28 @@ def test_a_why_question_is_answered_with_the_sentence_giving_the_aim(engine):
     assert "goals" in answer.citations[0].quote  # "The trend has clarified the development direction and goals, ..."
 
 
-@pytest.mark.parametrize("question, history, paragraph", [
-    ("who spoke first", [], 2), ("who's the 2nd speaker that gets named", [], 5), ("who spoke after li", [], 5),
-    ("who spoke before yang", [], 2), ("who was the last speaker", [], 5),
+@pytest.mark.parametrize("question, paragraph", [
+    ("who's the first speaker the article mentions?", 2), ("who's the 2nd speaker that gets named", 5),
+    ("who is mentioned after li", 5), ("which speaker does the article introduce last", 5),
 ])
-def test_speakers_come_in_the_order_the_article_introduces_them(engine, question, history, paragraph):
-    answer = engine.ask(question, history)
+def test_speakers_come_in_the_order_the_article_introduces_them(engine, question, paragraph):
+    answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
     assert_grounded(engine, answer)
+
+
+@pytest.mark.parametrize("question, said, paragraph", [
+    ("who spoke first", "The article doesn't say who spoke first. The first person it introduces", 2),
+    ("who gave the first talk", "The article doesn't say who spoke first.", 2),
+    ("who spoke after li", "The article doesn't say who spoke after Li Bohu. The next person it introduces", 5),
+    ("who spoke before yang", "The article doesn't say who spoke before Yang Xiuling. The previous person", 2),
+    ("who was the last speaker", "The article doesn't say who spoke last. The last person it introduces", 5),
+])
+def test_the_order_of_the_speeches_is_not_inferred_from_the_order_of_the_telling(engine, question, said, paragraph):
+    """The article never says who spoke when: it declines, and points to whom it introduces in that place."""
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer.startswith(said) and not answer.citations
+    assert answer.related[0].paragraph == paragraph and f"“{answer.related[0].quote}”" in answer.answer
 
 
 def test_a_speaker_beyond_those_introduced_is_not_invented(engine):
@@ -341,7 +355,7 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
     ("hey so i was reading this at lunch and got kinda lost tbh — who is yang xiuling?", 5),  # chatter before a dash
     ("wats the thme of teh forum", 1), ("@everyone what's the theme lmao", 1),  # "lmao" is never "corrected" to "lao"
     ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
-    ("who gave the first talk", 2), ("what was li's speech called", 2),  # "his speech titled "..."" names it
+    ("what was li's speech called", 2),  # "his speech titled "..."" names it
     ("is beijings industrial internet ecosystem mature?", 6),  # holds "ecology": more of it than ¶8's "Beijing's ..."
 ])
 def test_casual_forms_of_answerable_questions(engine, question, paragraph):
