@@ -145,7 +145,8 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
                               r"\b(which|what) (person|people|speaker|speakers|official|officials|expert|experts|name)\b", re.I)),
     (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|"
                               r"\bhow come\b|"
-                              r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)", re.I)),  # "what's it for (like)?"
+                              r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)|"  # "what's it for (like)?"
+                              r"\bwhat\b.*\b(?:meant|supposed|intended|designed|hoping|aiming) to (?!be\b)", re.I)),
     (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|"
                             r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
