@@ -144,8 +144,8 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     (Focus.PERSON, re.compile(r"^\s*(who|whom|whose)\b|\bwho('s| is| was| are| were| did| gave| said| spoke| claims| wrote)\b|"
                               r"\b(which|what) (person|people|speaker|speakers|official|officials|expert|experts|name)\b", re.I)),
     (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|"
-                              r"\bhow come\b|"
-                              r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)|"  # "what's it for (like)?"
+                              r"\bhow come\b|"  # a purpose: "what's it for (like)?", "what is it meant to do"
+                              r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)|"
                               r"\bwhat\b.*\b(?:meant|supposed|intended|designed|hoping|aiming) to (?!be\b)", re.I)),
     (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|"
                             r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
