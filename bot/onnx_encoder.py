@@ -40,7 +40,8 @@ RUN_BATCH = 32  # sequences per onnxruntime call, length-sorted: on CPU larger b
 # second thread costs more than it saves (int8, one question, p50 2.0 ms on one thread, 2.7 ms on two), and the
 # other core is left to the Python threads answering meanwhile (batches: about the same per question).
 RUN_THREADS = 1
-PARALLEL_RUNS = os.cpu_count() or 1  # a call of several runs (a batch) uses every core, a run on each
+# A call of several runs (a batch) uses every core this process may use, a run on each.
+PARALLEL_RUNS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 EXPORT_FORMAT = 2  # fused graph, int8 scaled per token: a new recipe gets a folder of its own, never an old one
 QUANTIZE_OPSET = 21  # QuantizeLinear's block_size (one scale a token) needs it
 INT8_MAX = 127
