@@ -12,7 +12,7 @@ import pytest
 
 from bot.batching import MAX_BATCH, Batcher
 from bot.engine import Engine
-from bot.onnx_encoder import FP32, WEIGHTS, OnnxEncoder, _keep_weights_apart, export
+from bot.onnx_encoder import FP32, RUN_BATCH, WEIGHTS, OnnxEncoder, _keep_weights_apart, export
 from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL, build
 
 EDGE_CASES = ["", "   padded with spaces   ", "Li Bohu " * 300, "李伯虎院士说了什么？", "ÉCOLE, café & naïve façade!"]
@@ -126,6 +126,20 @@ def test_an_int8_vector_does_not_depend_on_what_it_is_encoded_with(engine, monke
     together = engine.embedder.encode(["what does the article say about the age of industrial internet",
                                        "who is li bohu and what did he say about the smart industrial internet"])[0]
     assert engine.embedder.quantized and runs == [1, 2] and np.array_equal(alone, together)
+
+
+def test_a_call_of_several_runs_runs_them_side_by_side_with_the_vectors_of_one_at_a_time(engine, monkeypatch):
+    """A batch longer than a run is split into runs encoded on several threads at once; each text keeps its
+    vector, in its place."""
+    questions = eval_questions()[: 2 * RUN_BATCH + 5]
+    threads: set[str] = set()
+    embed = engine.embedder._embed
+    monkeypatch.setattr(engine.embedder, "_embed",
+                        lambda texts: threads.add(threading.current_thread().name) or embed(texts))
+    together = engine.embedder.encode(questions)
+    one_by_one = np.vstack([engine.embedder.encode([q]) for q in questions])
+    assert np.array_equal(together, one_by_one)
+    assert any(name.startswith("onnx-run") for name in threads)  # the runs of the batch went to the pool
 
 
 def test_int8_stays_near_fp32(engine, fp32):
