@@ -116,6 +116,9 @@ class Engine:
                 log.error("no index loaded: %s", exc)
             raise
         self._loaded = self._prepare(store, encoder)
+        # The corpus's words, which every support check compares a question's words with: in one model call now,
+        # not in small calls on the first questions that reach each paragraph.
+        self._learn_words(w for found in self._loaded.answerer.paragraph_words.values() for w in found)
         log.info("serving index %s (%d documents, %d passages)", store.version, len(store.documents), len(store.passages))
         if store.manifest.get("bm25", {}).get("stems") != stems_version():  # questions are stemmed as this code does
             log.warning("index %s was built with older word stemming: run `forumbot index build` for keyword search "

@@ -100,6 +100,17 @@ def test_ask_many_encodes_the_words_of_a_batch_together_not_one_call_a_question(
     assert max(calls) > 50 and len(calls) < 25  # questions and words in a few calls; the text's own words as met
 
 
+def test_the_corpus_words_are_encoded_at_load_not_on_the_first_questions(engine, monkeypatch):
+    """Every support check compares a question's words with its paragraph's: those are encoded in one call when
+    the index is loaded, so a question of corpus words costs one model call, its own."""
+    loaded = Engine.load(engine.settings)
+    calls: list[list[str]] = []
+    encode = loaded.embedder.encode
+    monkeypatch.setattr(loaded.embedder, "encode", lambda texts: calls.append(list(texts)) or encode(texts))
+    answer = loaded.ask("what is the smart industrial internet based on?")
+    assert not answer.abstained and len(calls) == 1 and len(calls[0]) == 1
+
+
 def test_an_export_made_with_the_weights_inside_its_graph_is_split_by_the_next_build_with_the_same_vectors(engine, tmp_path):
     import onnx
 
