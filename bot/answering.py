@@ -563,7 +563,7 @@ class Answerer:
         if in_lead:
             held.update({t: 1.0 for t in question.terms if t in self.lead_terms[key[0]]})
         missing = [(w, t) for w, t in zip(question.words, question.terms)
-                   if t not in held and not any(c.isdigit() for c in w)]
+                   if t not in held and not any(c.isdigit() for c in w) and w not in self.names]
         if missing and self.paragraph_words[key]:
             cosines = self.similarity([w for w, _ in missing], self.paragraph_words[key]).max(axis=1)
             for (_, t), cosine in zip(missing, cosines):
