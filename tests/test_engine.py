@@ -207,6 +207,15 @@ def test_a_word_for_the_form_of_the_answer_need_not_be_in_the_text(engine):
     assert studied.abstained and "“university”" in studied.answer
 
 
+def test_a_follow_up_stays_with_the_paragraph_it_was_just_shown(engine):
+    """"What does that make Beijing then", after ¶6 on how Beijing is doing, is about ¶6 ("the development
+    highland"), not the report's ¶8, which says "Beijing" more often."""
+    history = ["has beijing's industrial internet been getting stronger lately"]
+    assert [c.paragraph for c in engine.ask(history[0]).citations] == [6]
+    answer = engine.ask("what does that make beijing then", history)
+    assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
+
+
 def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
     """The search carries the earlier turns, which favour the report's first sentence; the word asked decides."""
     history = ["what was the 1st achievement the forum released", "who issued it?", "and the second one?"]
