@@ -34,6 +34,10 @@ BRIDGE_WEIGHT = 0.5  # of a paragraph word standing in for a question word, agai
 # Of a word for the answer's form ("topics", "purpose") a text lacks, counted as held: at full weight it would
 # dilute what else a question lacks ("what topics did she study at university" answered); 0.25-1 swept.
 FORM_WORD_WEIGHT = 0.5
+# For a follow-up, added to the score of a paragraph the answer before cited, among those that hold the question as
+# well: a conversation stays on what it was just shown unless the question points elsewhere. Swept 0.1-0.5 on the
+# tuning conversations.
+CONTINUITY = 0.3
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
 DEED_COSINE = 0.7  # a deed's stand-in must be closer: "organized" is 0.65 from "structure", "released" 0.41 from "issued"
@@ -165,11 +169,12 @@ NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
 # "the first speaker the article mentions": the order of the article's telling, which it does state.
-ARTICLE_ORDER = re.compile(r"\b(article|story|piece|text|mention|mentions|mentioned|name|names|named|introduce|introduces|"
-                           r"introduced|quote|quotes|quoted|list|lists|listed|appear|appears|appeared)\b", re.I)
+ARTICLE_ORDER = re.compile(r"\b(article|story|piece|report|writeup)\b|\b(is|are|gets|get|got|was|were) (mentioned|named|"
+                           r"introduced|quoted|listed)\b|\b(mentions|mentioned|introduces|introduced|quotes|lists)\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
                       r"quoted|introduced|up)\b", re.I)
+SPOKE = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
@@ -325,13 +330,13 @@ def select_span(hits: list[Hit], paragraph: str, weights: dict[str, float], limi
     def mentions(text: str) -> int:
         return sum(weights.get(stem(w), 0.0) > 0 for w in words(text))
 
-    def listed(text: str) -> float:  # "what 2 kinds of recommendations": each item named counts
-        return sum(weights.get(stem(w), 0.0) for w in words(text))
+    def weighted_mentions(text: str) -> float:  # every mention, by its term's weight: "macro recommendations ...
+        return sum(weights.get(stem(w), 0.0) for w in words(text))  # and specific recommendations" counts two
 
-    def fit(hit: Hit) -> tuple[float, ...]:
+    def fit(hit: Hit) -> tuple[float, ...]:  # a list question: the part naming the asked thing most, then as others
         text = hit.passage.text
         key = (round(specificity(text), 2), mentions(text), hit.score)
-        return (listed(text), *key) if listing else key
+        return (weighted_mentions(text), *key) if listing else key
 
     narrowest = max(inside, key=fit).passage if inside else best
     start, end = narrowest.start, narrowest.end
@@ -346,6 +351,12 @@ def quoted(paragraph: str, start: int, end: int) -> str:
     begins = any(s == start for s, _ in sentences)
     finishes = any(e == end for _, e in sentences)
     return f"{'' if begins else ELLIPSIS}{paragraph[start:end]}{'' if finishes else ELLIPSIS}"
+
+
+def pointed(citation: Citation) -> str:
+    """A citation's quote as a reply points to it: marked with an ellipsis where it was cut from a sentence."""
+    start = citation.text.find(citation.quote)
+    return quoted(citation.text, start, start + len(citation.quote)) if start >= 0 else citation.quote
 
 
 def _gender(text: str) -> set[str]:
@@ -485,7 +496,9 @@ class Answerer:
         Asked of the event ("who spoke first?"), it is no answer, as the article doesn't say in what order people
         spoke: it is declined, pointing to the person the article introduces in that place. None when the question
         asks no such order."""
-        order = ORDER.search(question.text) if question.focus == Focus.PERSON and SPEAKING.search(question.text) else None
+        asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or \
+            (question.focus == Focus.YES_NO and SPOKE.search(question.text))  # "was li the first speaker?"
+        order = ORDER.search(question.text) if asks_order else None
         names = self.introduced
         if not order or not names:
             return None
@@ -510,7 +523,7 @@ class Answerer:
         citation = replace(citation, quote=citation.text[start:end])
         if not ARTICLE_ORDER.search(question.text):
             text = (f"The article doesn't say who spoke {asked}. The {place} person it introduces by name and title "
-                    f"is in ¶{citation.paragraph}: “{citation.quote}”")
+                    f"is in ¶{citation.paragraph}: “{pointed(citation)}”")
             return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                           top_score=1.0, related=(citation,))
         return Answer(question.raw, f"{quoted(citation.text, start, end)} [1]", False, (citation,),
@@ -612,7 +625,10 @@ class Answerer:
         return not question.ordinal or bool(re.search(rf"\b{question.ordinal}\b", paragraph, re.I))
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: Question, retrieval: Retrieval) -> Answer:
+    def answer(self, question: Question, retrieval: Retrieval,
+               cited_before: frozenset[tuple[str, int]] = frozenset()) -> Answer:
+        """The answer from the closest paragraphs that hold what is asked, or what the article doesn't say;
+        `cited_before`: the (document, paragraph) pairs the turn before cited, which a follow-up prefers."""
         confidence = self.confidence(retrieval)
         on_topic = confidence >= self.calibration.threshold
         if (settled := self._settled(question, retrieval, confidence, on_topic)) is not None:
@@ -641,9 +657,12 @@ class Answerer:
             supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in about]
         other_gender = [bool(asked_gender and not _gender(self._text(g)) & asked_gender) for g in candidates]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
+        def score(group: list[Hit]) -> float:  # a paragraph the turn before cited is where a follow-up stays
+            return group[0].score + CONTINUITY * ((group[0].passage.doc, group[0].passage.paragraph) in cited_before)
+
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],
-            -(candidates[i][0].score - SUPPORT_WEIGHT * supports[i].unsupported)))
+            -(score(candidates[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
@@ -658,7 +677,7 @@ class Answerer:
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported):
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
-            if group[0].score >= SECOND_PARAGRAPH * best[0].score or self._someone_else(question, citations, extra.quote):
+            if score(group) >= SECOND_PARAGRAPH * score(best) or self._someone_else(question, citations, extra.quote):
                 citations.append(extra)
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
@@ -822,7 +841,7 @@ class Answerer:
             return Answer(question.raw, f"The article doesn't mention {_listing(question.unknown)}. {self._can_answer()}",
                           True, (), index_version=self.store.version, kind=Kind.ABSTAINED, top_score=round(confidence, 4))
         text = f"The article {self._missing(question, support, related)}. " \
-               f"The closest it comes is ¶{related.paragraph}: “{related.quote}”"
+               f"The closest it comes is ¶{related.paragraph}: “{pointed(related)}”"
         return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                       top_score=round(confidence, 4), related=(related,))
 

@@ -33,10 +33,6 @@ from bot.store import IndexStore, read_manifest
 log = logging.getLogger(__name__)
 
 STACKS_CACHED = 64  # word lists whose vector rows are kept: a paragraph's ~100 words are ~150 KB
-# Added to the fused score of the paragraphs the turn before showed, for a follow-up: a conversation stays on what
-# it was just shown unless the question points elsewhere. Swept 0.05-0.5 on the tuning conversations: 0.3 gains a
-# follow-up ("and the status it already has?"), 0.5 loses two that had moved on.
-CONTINUITY = 0.3
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
 # Offered when no document's header lists `examples:`; answered from the title and opening sentence.
 ABOUT_QUESTION = "What is this article about?"
@@ -119,10 +115,18 @@ class Engine:
             else:
                 log.error("no index loaded: %s", exc)
             raise
-        self._loaded = self._prepare(store, encoder)
-        # The corpus's words, which every support check compares a question's words with: in one model call now,
-        # not in small calls on the first questions that reach each paragraph.
-        self._learn_words(w for found in self._loaded.answerer.paragraph_words.values() for w in found)
+        loaded = self._prepare(store, encoder)
+        # The corpus's words, which every support check compares a question's words with: encoded now, before the
+        # swap (a failure leaves the current index serving), not in small calls on the first questions. Another
+        # model's vectors are never mixed in: a new encoder starts its word vectors afresh.
+        same_model = self._loaded is not None and self._loaded.encoder is encoder
+        known = self._word_vectors if same_model else {}
+        self._encode_words((w for found in loaded.answerer.paragraph_words.values() for w in found), encoder, known)
+        with self._words_lock:
+            if not same_model:
+                self._word_vectors = known
+                self._stacked.cache_clear()
+            self._loaded = loaded
         log.info("serving index %s (%d documents, %d passages)", store.version, len(store.documents), len(store.passages))
         if store.manifest.get("bm25", {}).get("stems") != stems_version():  # questions are stemmed as this code does
             log.warning("index %s was built with older word stemming: run `forumbot index build` for keyword search "
@@ -236,20 +240,23 @@ class Engine:
         return np.vstack([self._word_vectors[w] for w in words])
 
     def _learn_words(self, words: Iterable[str]) -> None:
-        """The vectors of the words not met before, in one model call."""
+        """The vectors of the words not met before, in one encoder call."""
+        self._encode_words(words, self.embedder, self._word_vectors)
+
+    def _encode_words(self, words: Iterable[str], encoder: Encoder, known: dict[str, np.ndarray]) -> None:
         with self._words_lock:
-            todo = [w for w in dict.fromkeys(words) if w and w not in self._word_vectors]
+            todo = [w for w in dict.fromkeys(words) if w and w not in known]
         if todo:
-            vectors = self.embedder.encode(todo)
+            vectors = encoder.encode(todo)
             with self._words_lock:
-                self._word_vectors.update(zip(todo, vectors))
+                known.update(zip(todo, vectors))
 
     def ask_many(self, turns: Sequence[tuple[str, Sequence[str]]]) -> list[Answer]:
         """Answer many (question, history) turns, in order, MAX_BATCH at a time: a batch's questions are analysed,
-        then encoded in one length-sorted model call, in a thread, while the batch before is searched and
-        answered (the model releases the GIL: the two share the cores). The batch's words that support checks
-        may compare are encoded there too, in one call instead of one a question. An answer's latency is the
-        wait from the start."""
+        then encoded in one call of the encoder (length-sorted runs, side by side), in a thread, while the batch
+        before is searched and answered (the model releases the GIL: they share the cores). The batch's words that
+        support checks may compare are encoded there too, in one call instead of one a question. An answer's
+        latency is the wait from the start."""
         started = time.perf_counter()
         loaded = self._current()
         answers: list[Answer] = []
@@ -327,21 +334,13 @@ class Engine:
 
     def _search(self, loaded: Loaded, search: Search, vector: np.ndarray) -> Answer:
         retrieval = retrieve(loaded.store, vector, search.query, KEYWORD_WEIGHT)
-        if search.previous is not None and not search.analysed.wants_more:
-            retrieval = _continuing(retrieval, search.previous)
         if search.analysed.wants_more and search.previous is not None:
             return loaded.answerer.more(search.analysed, search.previous, retrieval)
         if search.analysed.asks_speaker and search.previous is not None:
             if (speaker := loaded.answerer.speaker(search.analysed, search.previous)) is not None:
                 return speaker
-        return loaded.answerer.answer(search.analysed, retrieval)
-
-
-def _continuing(retrieval: Retrieval, previous: Answer) -> Retrieval:
-    """The retrieval with the paragraphs the previous answer cited (or pointed to) moved up by CONTINUITY."""
-    shown = {(c.doc, c.paragraph) for c in (previous.citations or previous.related)}
-    hits = [replace(h, score=h.score + CONTINUITY * ((h.passage.doc, h.passage.paragraph) in shown)) for h in retrieval.hits]
-    return replace(retrieval, hits=tuple(sorted(hits, key=lambda h: -h.score)))
+        cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
+        return loaded.answerer.answer(search.analysed, retrieval, cited)
 
 
 def _earlier(history: Sequence[str]) -> list[str]:

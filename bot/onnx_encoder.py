@@ -273,6 +273,8 @@ class OnnxEncoder(Encoder):
         options.intra_op_num_threads = RUN_THREADS
         self._session = onnxruntime.InferenceSession(str(self.folder / (INT8 if quantized else FP32)), options,
                                                      providers=["CPUExecutionProvider"])
+        # A call's runs, side by side (a session runs concurrently, each run on its own thread); threads start on use.
+        self._runs = ThreadPoolExecutor(PARALLEL_RUNS, thread_name_prefix="onnx-run")
 
     def export_onnx(self, cache: Path) -> str:
         """This export, copied into another index's cache if it isn't there yet."""
@@ -303,11 +305,6 @@ class OnnxEncoder(Encoder):
         for run, run_vectors in zip(runs, embedded):
             vectors[run] = run_vectors
         return vectors
-
-    @cached_property
-    def _runs(self) -> ThreadPoolExecutor:
-        """Threads for a call's runs, side by side (a session runs concurrently; each run has one thread)."""
-        return ThreadPoolExecutor(PARALLEL_RUNS, thread_name_prefix="onnx-run")
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)

@@ -98,8 +98,7 @@ GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts
 point points area areas item items topic topics detail details info information fact facts example examples
 purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
 section sections content contents level else
-plan plans roadmap target targets objective objectives measure measures step steps highlight highlights takeaway
-takeaways rundown breakdown outline stats statistics
+takeaway takeaways rundown breakdown outline
 """.split())
 _AUXILIARY = frozenset("""is are was were be been get gets got do does did has have had can could will would should shall
 may might must am it its he she they this that these those there the a an of to in on at for about""".split())
@@ -146,7 +145,8 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|"
                               r"\bhow come\b|"  # a purpose: "what's it for (like)?", "what is it meant to do"
                               r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)|"
-                              r"\bwhat\b.*\b(?:meant|supposed|intended|designed|hoping|aiming) to (?!be\b)", re.I)),
+                              r"\bwhat\b.*\b(?:meant|supposed|intended|designed|hoping|aiming) to "
+                              r"(?:do|achieve|accomplish|serve|deliver|push|promote|help|solve)\b", re.I)),
     (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|"
                             r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),

@@ -57,6 +57,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("what are the plans for beijing", Focus.THING),  # "for" + what the plans are about: no purpose asked
     ("what is the report meant to do", Focus.REASON), ("what's it supposed to accomplish", Focus.REASON),
     ("what is it supposed to be centered on", Focus.THING), ("what are they trying to build", Focus.THING),
+    ("what is the report designed to cover", Focus.THING), ("what is beijing hoping to build", Focus.THING),
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
