@@ -301,7 +301,11 @@ class Engine:
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous
-        return analysed, f"{analysed.text} {earlier.text}", previous
+        people = {w.lower() for name in loaded.answerer.introduced for w in name.split()}
+        if (asked := _asked_of_another(earlier, analysed, people)) is not None:  # "and yang?" after "how old is li?"
+            again = replace(loaded.analyser.analyse(asked), raw=analysed.raw)
+            return again, again.text, previous
+        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, people)}", previous
 
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
@@ -341,6 +345,28 @@ class Engine:
                 return speaker
         cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
         return loaded.answerer.answer(search.analysed, retrieval, cited)
+
+
+def _asked_of_another(earlier: Question, follow_up: Question, people: set[str]) -> str | None:
+    """The earlier question asked again of the person a follow-up names and nothing else ("and yang?",
+    "what about li?" after "how old is li bohu?": "how old is yang"); None for any other follow-up."""
+    named_now = [w for w in follow_up.words if w in people]
+    named_before = [w for w in earlier.words if w in people]
+    if not named_now or len(named_now) < len(follow_up.words) or not named_before or set(named_now) & set(named_before):
+        return None
+    said = earlier.text.split()
+    first = next(i for i, w in enumerate(said) if w in named_before)
+    return " ".join([*[w for w in said[:first]], *named_now, *[w for w in said[first:] if w not in named_before]])
+
+
+def _without_other_people(earlier: Question, follow_up: Question, people: set[str]) -> str:
+    """The earlier question's text, less the person it asked about when the follow-up names another (`people`:
+    the words of the names the article introduces): "and what about li?" after "what did yang xiuling say?"
+    asks what *Li* said."""
+    asked_now, asked_before = people & set(follow_up.words), people & set(earlier.words)
+    if not asked_now or not asked_before or asked_now & asked_before:
+        return earlier.text
+    return " ".join(w for w in earlier.text.split() if w not in asked_before)
 
 
 def _earlier(history: Sequence[str]) -> list[str]:

@@ -219,6 +219,15 @@ def test_a_follow_up_that_asks_of_something_else_moves_on(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 8 and "overall situation" in answer.answer
 
 
+def test_a_follow_up_naming_another_person_asks_the_same_of_them(engine):
+    """"And what about li?" after a question about Yang asks it of Li; "and yang?" after "how old is li bohu?"
+    asks her age, which the article doesn't give either."""
+    li = engine.ask("and what about li?", ["what did yang xiuling say?"])
+    assert not li.abstained and li.citations[0].paragraph in (2, 3) and "Li Bohu" in li.answer
+    age = engine.ask("and yang?", ["how old is li bohu"])
+    assert age.abstained and age.answer.startswith("The article doesn't give an age") and age.related[0].paragraph == 5
+
+
 def test_a_follow_up_stays_with_the_paragraph_it_was_just_shown(engine):
     """"What does that make Beijing then", after ¶6 on how Beijing is doing, is about ¶6 ("the development
     highland"), not the report's ¶8, which says "Beijing" more often."""
