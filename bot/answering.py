@@ -169,8 +169,8 @@ NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
 # "the first speaker the article mentions": the order of the article's telling, which it does state.
-ARTICLE_ORDER = re.compile(r"\b(article|story|piece|report|writeup)\b|\b(is|are|gets|get|got|was|were) (mentioned|named|"
-                           r"introduced|quoted|listed)\b|\b(mentions|mentioned|introduces|introduced|quotes|lists)\b", re.I)
+ARTICLE_ORDER = re.compile(r"\b(article|story|piece|writeup)\b|\b(mentions|mentioned|named|quotes|quoted|lists|listed)\b",
+                           re.I)  # not "introduced" ("at the forum") or "report" (one of the article's own things)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
                       r"quoted|introduced|up)\b", re.I)
@@ -496,10 +496,11 @@ class Answerer:
         Asked of the event ("who spoke first?"), it is no answer, as the article doesn't say in what order people
         spoke: it is declined, pointing to the person the article introduces in that place. None when the question
         asks no such order."""
-        asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or \
-            (question.focus == Focus.YES_NO and SPOKE.search(question.text))  # "was li the first speaker?"
-        order = ORDER.search(question.text) if asks_order else None
         names = self.introduced
+        named = {w.lower() for name in names for w in name.split()} & set(question.words)
+        asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or \
+            (question.focus == Focus.YES_NO and named and SPOKE.search(question.text))  # "was li the first speaker?"
+        order = ORDER.search(question.text) if asks_order else None
         if not order or not names:
             return None
         if order.group(1):  # "first", "second", "last"

@@ -296,16 +296,25 @@ class Engine:
         analysed = loaded.analyser.analyse(question)
         if not history or not (analysed.refers_back or analysed.wants_more):
             return analysed, analysed.text, None
+        earlier = self._standing_for(loaded, history[-1], history[:-1])
+        if (asked := _asked_of_another(earlier, analysed, _people(loaded))) is not None:  # "and yang?" after "how
+            again = replace(loaded.analyser.analyse(asked), raw=analysed.raw)  # old is li?": a question of its own,
+            return again, again.text, None  # nothing to carry on from
         previous = self._answer(loaded, history[-1], history[:-1])
-        earlier = loaded.analyser.analyse(history[-1])
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous
-        people = {w.lower() for name in loaded.answerer.introduced for w in name.split()}
-        if (asked := _asked_of_another(earlier, analysed, people)) is not None:  # "and yang?" after "how old is li?"
-            again = replace(loaded.analyser.analyse(asked), raw=analysed.raw)
-            return again, again.text, previous
-        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, people)}", previous
+        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, _people(loaded))}", previous
+
+    def _standing_for(self, loaded: Loaded, question: str, history: list[str]) -> Question:
+        """The question a turn stands for: "and yang?" after "how old is li bohu?" is "how old is yang", through
+        any chain of such turns; any other turn as it is."""
+        analysed = loaded.analyser.analyse(question)
+        if not history or not analysed.refers_back:
+            return analysed
+        earlier = self._standing_for(loaded, history[-1], history[:-1])
+        asked = _asked_of_another(earlier, analysed, _people(loaded))
+        return analysed if asked is None else replace(loaded.analyser.analyse(asked), raw=analysed.raw)
 
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
@@ -345,6 +354,11 @@ class Engine:
                 return speaker
         cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
         return loaded.answerer.answer(search.analysed, retrieval, cited)
+
+
+def _people(loaded: Loaded) -> set[str]:
+    """The words of the names of the people the article introduces by name and title."""
+    return {w.lower() for name in loaded.answerer.introduced for w in name.split()}
 
 
 def _asked_of_another(earlier: Question, follow_up: Question, people: set[str]) -> str | None:
