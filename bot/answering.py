@@ -437,6 +437,7 @@ class Answerer:
         self.lead_terms = {d.id: self._lead_terms(d) for d in store.documents.values()}
         self.introduced = list(dict.fromkeys(m.group(1) for d in store.documents.values() for p in d.paragraphs
                                              for m in INTRODUCED.finditer(p)))  # people with their titles, in order
+        self.people = frozenset(w.lower() for name in self.introduced for w in name.split())  # their names' words
         self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
                         for d in store.documents.values()}
 
@@ -497,9 +498,8 @@ class Answerer:
         spoke: it is declined, pointing to the person the article introduces in that place. None when the question
         asks no such order."""
         names = self.introduced
-        named = {w.lower() for name in names for w in name.split()} & set(question.words)
-        asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or \
-            (question.focus == Focus.YES_NO and named and SPOKE.search(question.text))  # "was li the first speaker?"
+        asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or (  # "was li the first
+            question.focus == Focus.YES_NO and self.people & set(question.words) and SPOKE.search(question.text))  # speaker?"
         order = ORDER.search(question.text) if asks_order else None
         if not order or not names:
             return None

@@ -297,14 +297,13 @@ class Engine:
         if not history or not (analysed.refers_back or analysed.wants_more):
             return analysed, analysed.text, None
         earlier = self._standing_for(loaded, history[-1], history[:-1])
-        if (asked := _asked_of_another(earlier, analysed, _people(loaded))) is not None:  # "and yang?" after "how
-            again = replace(loaded.analyser.analyse(asked), raw=analysed.raw)  # old is li?": a question of its own,
-            return again, again.text, None  # nothing to carry on from
+        if (again := _asked_again(loaded, earlier, analysed)) is not None:  # a question of its own: nothing to carry on
+            return again, again.text, None
         previous = self._answer(loaded, history[-1], history[:-1])
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous
-        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, _people(loaded))}", previous
+        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, loaded.answerer.people)}", previous
 
     def _standing_for(self, loaded: Loaded, question: str, history: list[str]) -> Question:
         """The question a turn stands for: "and yang?" after "how old is li bohu?" is "how old is yang", through
@@ -312,9 +311,7 @@ class Engine:
         analysed = loaded.analyser.analyse(question)
         if not history or not analysed.refers_back:
             return analysed
-        earlier = self._standing_for(loaded, history[-1], history[:-1])
-        asked = _asked_of_another(earlier, analysed, _people(loaded))
-        return analysed if asked is None else replace(loaded.analyser.analyse(asked), raw=analysed.raw)
+        return _asked_again(loaded, self._standing_for(loaded, history[-1], history[:-1]), analysed) or analysed
 
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
@@ -356,12 +353,13 @@ class Engine:
         return loaded.answerer.answer(search.analysed, retrieval, cited)
 
 
-def _people(loaded: Loaded) -> set[str]:
-    """The words of the names of the people the article introduces by name and title."""
-    return {w.lower() for name in loaded.answerer.introduced for w in name.split()}
+def _asked_again(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:
+    """"And yang?" after "how old is li bohu?" analysed as "how old is yang" (shown as asked); None for any other."""
+    asked = _asked_of_another(earlier, follow_up, loaded.answerer.people)
+    return None if asked is None else replace(loaded.analyser.analyse(asked), raw=follow_up.raw)
 
 
-def _asked_of_another(earlier: Question, follow_up: Question, people: set[str]) -> str | None:
+def _asked_of_another(earlier: Question, follow_up: Question, people: frozenset[str]) -> str | None:
     """The earlier question asked again of the person a follow-up names and nothing else ("and yang?",
     "what about li?" after "how old is li bohu?": "how old is yang"); None for any other follow-up."""
     named_now = [w for w in follow_up.words if w in people]
@@ -373,7 +371,7 @@ def _asked_of_another(earlier: Question, follow_up: Question, people: set[str]) 
     return " ".join([*[w for w in said[:first]], *named_now, *[w for w in said[first:] if w not in named_before]])
 
 
-def _without_other_people(earlier: Question, follow_up: Question, people: set[str]) -> str:
+def _without_other_people(earlier: Question, follow_up: Question, people: frozenset[str]) -> str:
     """The earlier question's text, less the person it asked about when the follow-up names another (`people`:
     the words of the names the article introduces): "and what about li?" after "what did yang xiuling say?"
     asks what *Li* said."""
