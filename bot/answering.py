@@ -658,12 +658,15 @@ class Answerer:
             supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in about]
         other_gender = [bool(asked_gender and not _gender(self._text(g)) & asked_gender) for g in candidates]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
-        def score(group: list[Hit]) -> float:  # a paragraph the turn before cited is where a follow-up stays
-            return group[0].score + CONTINUITY * ((group[0].passage.doc, group[0].passage.paragraph) in cited_before)
+        fullest = min((s.unsupported for s in supports), default=1.0)
+        def score(group: list[Hit], support: Support) -> float:
+            """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
+            stays = (group[0].passage.doc, group[0].passage.paragraph) in cited_before and support.unsupported <= fullest
+            return group[0].score + CONTINUITY * stays
 
         order = sorted(range(len(candidates)), key=lambda i: (
             not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],
-            -(score(candidates[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
+            -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
@@ -678,7 +681,8 @@ class Answerer:
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported):
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
-            if score(group) >= SECOND_PARAGRAPH * score(best) or self._someone_else(question, citations, extra.quote):
+            if (score(group, other) >= SECOND_PARAGRAPH * score(best, support)
+                    or self._someone_else(question, citations, extra.quote)):
                 citations.append(extra)
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,

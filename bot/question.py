@@ -128,6 +128,11 @@ _ASKERS_REASON = re.compile(r",?\s+(as|since|because|cause|so that|so)\s+(i|i'm|
 _ALTERNATIVE = re.compile(r"\bor\b", re.I)
 _QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 
+# "What is it meant to achieve": an aim is asked, and the doing verb only says so (the text names the aim, not
+# "achieve"); a verb that says what kind of aim ("promote", "solve") is still looked for.
+_PURPOSE = re.compile(r"\b(?:meant|supposed|intended|designed|hoping|aiming) to "
+                      r"(?:(do|achieve|accomplish|serve|deliver)|push|promote|help|solve)\b", re.I)
+
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     # "How much did it cost" asks for a number (see MEASURES); "how much has it improved" asks for a degree.
     (Focus.NUMBER, re.compile(r"\bhow (many|much(?! (has|have|had|does|do|did|is|are|was|were|will|can|would)\b)|"
@@ -145,8 +150,7 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     (Focus.REASON, re.compile(r"^\s*why\b|\bwhy (is|was|does|did|do|are|were)\b|\bwhat (is|was) the (reason|point|purpose)\b|"
                               r"\bhow come\b|"  # a purpose: "what's it for (like)?", "what is it meant to do"
                               r"\bwhat(?:'s| is| was| are| were) (?:\w+ ){1,4}?for\b(?!\s+(?!like\b)\w)|"
-                              r"\bwhat\b.*\b(?:meant|supposed|intended|designed|hoping|aiming) to "
-                              r"(?:do|achieve|accomplish|serve|deliver|push|promote|help|solve)\b", re.I)),
+                              r"\bwhat\b.*" + _PURPOSE.pattern, re.I)),
     (Focus.LIST, re.compile(r"\b(list|which|what) (\w+ )?(things|areas|fields|parts|aspects|points|types|kinds|items|topics|"
                             r"sections)\b|\blist\b|\bwhat (\d|two|three|four|five) \w+", re.I)),
     (Focus.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)),
@@ -317,8 +321,9 @@ class Analyser:
         names = {t.lower() for t in WORD.findall(core)[1:] if t[0].isupper() and not core.isupper()}  # never "corrected"
         corrected = {w: w if w in names or w in CHATTER else self.correct(w) for w in expanded.split()}  # not "lmao" -> "lao"
         text = " ".join(corrected[w] for w in expanded.split())
+        purpose_verb = (m.group(1) or "").lower() if (m := _PURPOSE.search(text)) else ""
         content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER and w not in DISCOURSE
-                   and (len(w) > 1 or w.isdigit())]
+                   and (len(w) > 1 or w.isdigit()) and w != purpose_verb]
         kept = set(text.split())  # a part of a name typed apart ("xiu" in "yang xiu ling") was joined away
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower()))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
@@ -483,9 +488,12 @@ def _defined_thing(text: str, content: list[str], proper: set[str]) -> tuple[str
     return tuple(thing or [w for w in content if w not in {"mean", "meant", "meaning", "define", "definition"}])
 
 
-_WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mentioned|stated|claimed|argued|pointed|brought)\b"
+_WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mentioned|stated|claimed|argued|pointed|brought|"
+                       r"proposed|suggested|explained|described|thinks|believes|(?:came|comes|come) up with|"
+                       r"(?:put|puts) forward)\b"
                        r"(?:\s+\w+)?\s+(?:that|this|it|all this|all that|so)\b|\bwhose (?:words|idea|claim|point|view)\b"
-                       r"(?: is| was)? (?:that|this|it)\b", re.I)
+                       r"(?: is| was)? (?:that|this|it)\b|"
+                       r"\bwho\s+(?:put|puts) (?:that|this|it|all this|all that) forward\b", re.I)
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
     r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"

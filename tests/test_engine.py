@@ -239,6 +239,20 @@ def test_a_follow_up_stays_with_the_paragraph_it_was_just_shown(engine):
     assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
 
 
+def test_a_follow_up_leaves_the_paragraph_it_was_shown_for_one_holding_more_of_it(engine):
+    """"And what's next for beijing" after Yang Xiuling's ¶5: ¶7 says "In the next step, Beijing will ...", ¶5 lacks
+    "next"; staying would answer the question before again."""
+    history = ["who is yang xiuling", "what did she say about beijing"]
+    assert [c.paragraph for c in engine.ask(history[1], history[:1]).citations] == [5]
+    answer = engine.ask("and what's next for beijing", history)
+    assert answer.citations[0].paragraph == 7 and "next step" in answer.answer
+
+
+def test_a_purpose_follow_up_is_answered_with_the_aim(engine):
+    answer = engine.ask("what's it supposed to accomplish", ["whats the full name of the report they released"])
+    assert not answer.abstained and answer.citations[0].paragraph == 8 and "goals" in answer.answer
+
+
 def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
     """The search carries the earlier turns, which favour the report's first sentence; the word asked decides."""
     history = ["what was the 1st achievement the forum released", "who issued it?", "and the second one?"]
@@ -403,11 +417,12 @@ def test_casual_forms_of_answerable_questions(engine, question, paragraph):
 @pytest.mark.parametrize("history, paragraph, nearest", [
     (["what are beijing's next steps for the industrial internet"], 5, True),  # ¶7 names no one: Yang Xiuling, ¶5
     (["what is the smart industrial internet based on"], 3, False),  # ¶3 names its speaker itself
+    (["what is the smart industrial internet", "what is it based on"], 3, False),
 ])
 def test_who_said_that_is_the_speaker_named_at_or_before_the_passage(engine, history, paragraph, nearest):
     from bot.answering import NEAREST_SPEAKER
 
-    answer = engine.ask("who said that", history)
+    answer = engine.ask("who came up with that" if len(history) > 1 else "who said that", history)
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
     assert answer.answer.startswith(NEAREST_SPEAKER) == nearest
     assert_grounded(engine, replace(answer, answer=answer.answer.removeprefix(NEAREST_SPEAKER)))  # a fixed phrase

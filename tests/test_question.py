@@ -63,6 +63,14 @@ def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
 
 
+@pytest.mark.parametrize("question, words", [
+    ("what's it supposed to accomplish", ()), ("what is the report meant to achieve", ("report",)),
+    ("what is it meant to promote", ("promote",)),  # a verb saying what kind of aim is still looked for
+])
+def test_the_verb_of_a_purpose_question_is_not_a_word_to_look_for(analyser, question, words):
+    assert analyser.analyse(question).words == words
+
+
 @pytest.mark.parametrize("question, ordinal", [("and the other achievement?", "other"), ("what was the other one", "other"),
                                                ("what are the other characteristics", None),  # the rest of a list
                                                ("and the second?", "second")])
@@ -216,6 +224,7 @@ def test_what_something_is_said_about_is_the_topic(analyser):
 
 @pytest.mark.parametrize("question, asks", [("who said that", True), ("ok who said all this?", True),
                                             ("whose idea is that", True), ("who said beijing is a highland", False),
+                                            ("who came up with that", True), ("who put that forward?", True),
                                             ("who spoke at the forum", False)])
 def test_who_said_that_asks_for_the_speaker_of_what_was_shown(analyser, question, asks):
     assert analyser.analyse(question).asks_speaker == asks
