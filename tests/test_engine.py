@@ -253,6 +253,11 @@ def test_a_purpose_follow_up_is_answered_with_the_aim(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 8 and "goals" in answer.answer
 
 
+def test_why_it_matters_is_answered_with_the_sentence_giving_its_significance(engine):
+    answer = engine.ask("why does it matter", ["what is the smart industrial internet based on"])
+    assert not answer.abstained and answer.citations[0].paragraph == 4 and "great significance" in answer.answer
+
+
 def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
     """The search carries the earlier turns, which favour the report's first sentence; the word asked decides."""
     history = ["what was the 1st achievement the forum released", "who issued it?", "and the second one?"]
