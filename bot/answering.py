@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import GENERIC_HEADS, LIGHT_VERBS, Focus, Question, proper_nouns, specificity
+from bot.question import DATE_MEASURES, GENERIC_HEADS, LIGHT_VERBS, Focus, Question, proper_nouns, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -125,6 +125,7 @@ MEASURE_PATTERNS = {
                           r"\b\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
                           r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b|"
                           r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
+    "year": re.compile(r"\b(1[89]|20)\d{2}\b|\b(this|last|next) year\b", re.I),
 }
 
 
@@ -132,9 +133,9 @@ MEASURE_PATTERNS = {
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
 # How a measure is asked: never what the article "doesn't give an age for".
-MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly".split())
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly year".split())
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage",
-                 "calendar": "an exact date"}
+                 "calendar": "an exact date", "year": "a year"}
 
 
 # Words that ask for something a text states by its form rather than by that word: a role by a title after a
@@ -870,7 +871,8 @@ class Answerer:
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):
             kind = MEASURE_NAMES.get(question.measure or "", "a number" if question.focus == Focus.NUMBER else "a date")
-            asked = [w for w in support.missing if w not in MEASURE_WORDS and question.measure != "calendar"]  # not "for “old”"
+            asked = [w for w in support.missing  # not "for “old”"
+                     if w not in MEASURE_WORDS and question.measure not in DATE_MEASURES]
             return f"doesn't give {kind}" + (f" for {_listing(asked)}" if asked else "")
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
             if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):

@@ -343,7 +343,7 @@ class Analyser:
                         and not self._other_side_known(stem(w.lower()), alternatives))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
         measure = next((kind for kind, pattern in MEASURES if pattern.search(text)), None)
-        focus = (Focus.DATE if measure == "calendar" else Focus.NUMBER) if measure else _focus(text)
+        focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)
         more = self._wants_more(text)
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
@@ -476,7 +476,9 @@ MEASURES = [
     ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the month)\b|\bdate exactly\b|"
                             r"\bwhen exactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
+    ("year", re.compile(r"\b(what|which) (year|yr)\b", re.I)),  # "in recent years" gives none
 ]
+DATE_MEASURES = frozenset({"calendar", "year"})  # measures of when, not of how many
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
 # Nouns that only say "a person": "who is the *official* that spoke" is answered by a name, whatever the title.
 PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy guys gentleman official officials speaker

@@ -337,6 +337,13 @@ def test_an_exact_date_is_not_answered_by_yesterday(engine, question):
     assert not engine.ask("when was the forum").abstained
 
 
+def test_a_year_asked_for_is_answered_by_a_year_not_by_recent_years(engine):
+    assert "2020" in engine.ask("what year was the forum held").answer
+    born = engine.ask("what year was li bohu born")
+    assert born.abstained and born.answer.startswith("The article doesn't give a year")
+    assert engine.ask("what year", ["how is beijing's industrial internet doing in recent years"]).abstained  # not ¶6
+
+
 def test_a_question_about_another_time_than_the_one_reported_is_not_answered_from_now(engine):
     answer = engine.ask("what job did yang xiuling have before she became deputy secretary-general?")
     assert answer.abstained and answer.answer.startswith("The article doesn't say anything about “before”.")
