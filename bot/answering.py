@@ -638,25 +638,8 @@ class Answerer:
         if not retrieval.hits or (not question.about_document and not on_topic):
             return self._abstain(question, confidence)
         groups = retrieval.by_paragraph()
-        top_score = groups[0][0].score
-        candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CANDIDATE_CUTOFF * top_score]
-        if question.about_document:
-            bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
-            candidates = (bylines[:1] + candidates) if bylines else candidates
-        supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
-        if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
-            # "who spoke?": the closest paragraphs don't say who did it; read on for one that does
-            further = [(g, self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True))
-                       for g in groups[:DEED_SEARCH] if g not in candidates]
-            found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
-            candidates += [g for g, _ in found]
-            supports += [s for _, s in found]
+        candidates, supports = self._candidates(question, groups)
         asked_gender = _gender(question.text)
-        if asked_gender and not any(_gender(self._text(g)) & asked_gender for g in candidates):
-            # "and her?" after answers about him: read on for a paragraph about her
-            about = [g for g in groups[:DEED_SEARCH] if g not in candidates and _gender(self._text(g)) & asked_gender][:1]
-            candidates += about
-            supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in about]
         other_gender = [bool(asked_gender and not _gender(self._text(g)) & asked_gender) for g in candidates]
         reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
@@ -679,7 +662,8 @@ class Answerer:
         answer = f"{shown} [1]"
         for i in order[1:]:
             group, other = candidates[i], supports[i]
-            if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported):
+            if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
+                    and reasons[i] >= reasons[order[0]]):  # a "why" answered with a reason cites no paragraph without one
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
             if (score(group, other) >= SECOND_PARAGRAPH * score(best, support)
@@ -688,6 +672,35 @@ class Answerer:
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
+
+    def _candidates(self, question: Question, groups: list[list[Hit]]) -> tuple[list[list[Hit]], list[Support]]:
+        """The paragraphs weighed for an answer, and how much of the question each holds: the closest ones, and
+        when none of them has the kind of thing asked for (a deed's doer, a paragraph about "her", a reason), the
+        first of the next few that has it."""
+        top_score = groups[0][0].score
+        candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CANDIDATE_CUTOFF * top_score]
+        if question.about_document:
+            bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
+            candidates = (bylines[:1] + candidates) if bylines else candidates
+        supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
+        if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
+            # "who spoke?": the closest paragraphs don't say who did it; read on for one that does
+            further = [(g, self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True))
+                       for g in groups[:DEED_SEARCH] if g not in candidates]
+            found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
+            candidates += [g for g, _ in found]
+            supports += [s for _, s in found]
+        wanted = []
+        if asked_gender := _gender(question.text):  # "and her?" after answers about him
+            wanted.append(lambda g: bool(_gender(self._text(g)) & asked_gender))
+        if question.focus == Focus.REASON:  # "why does it matter?": a paragraph giving a reason or a stake
+            wanted.append(lambda g: bool(REASON_MARKERS.search(self._text(g))))
+        for has in wanted:
+            if not any(has(g) for g in candidates):
+                found_one = [g for g in groups[:DEED_SEARCH] if g not in candidates and has(g)][:1]
+                candidates += found_one
+                supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in found_one]
+        return candidates, supports
 
     def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
         """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article

@@ -253,9 +253,12 @@ def test_a_purpose_follow_up_is_answered_with_the_aim(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 8 and "goals" in answer.answer
 
 
-def test_why_it_matters_is_answered_with_the_sentence_giving_its_significance(engine):
-    answer = engine.ask("why does it matter", ["what is the smart industrial internet based on"])
+@pytest.mark.parametrize("history", [["what is the smart industrial internet based on"],
+                                     ["did li bohu talk about manufacturing"]])  # ¶4 is well below ¶3 and ¶2 there
+def test_why_it_matters_is_answered_with_the_sentence_giving_its_significance(engine, history):
+    answer = engine.ask("why does it matter", history)
     assert not answer.abstained and answer.citations[0].paragraph == 4 and "great significance" in answer.answer
+    assert [c.paragraph for c in answer.citations] == [4]  # no paragraph giving no reason is cited beside it
 
 
 def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
