@@ -41,8 +41,7 @@ def main() -> dict:
     engine = Engine(settings)
     model = engine.load_model()
     texts = [p.text for doc in load_corpus(settings.corpus_dir) for p in
-             chunk_documents([doc], settings.chunk_sentences, model.count_tokens, model.max_tokens,
-                                                 settings.max_answer_chars)]
+             chunk_documents([doc], settings.chunk_sentences, model.count_tokens, model.max_tokens)]
     rss_before = current_rss_mb()
     # The ONNX export is made once per model version and reused by every later build: timed on its own.
     started = time.perf_counter()

@@ -554,10 +554,12 @@ class Answerer:
         return bool(said) or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
-        """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat."""
+        """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.
+        The people the article introduces are what is compared when the quote names one: a long quote about Yang
+        Xiuling also says "industrial Internet", a name Li Bohu's quote holds too."""
         if question.focus != Focus.PERSON:
             return False
-        named = {w for w in words(quote) if w in self.names}
+        named = {w for w in words(quote) if w in self.people} or {w for w in words(quote) if w in self.names}
         return bool(named) and not named & {w for c in citations for w in words(c.quote)}
 
     def _closest(self, word: str, candidates: Sequence[str]) -> float:

@@ -111,17 +111,16 @@ def empty_faiss_index(dimension: int, count: int, hnsw_threshold: int):
 class IndexBuilder:
     """Builds new versions of the index at `root` with one embedder and chunking setting."""
 
-    def __init__(self, embedder, root: Path, *, sentences_per_passage: int, hnsw_threshold: int, quote_chars: int):
+    def __init__(self, embedder, root: Path, *, sentences_per_passage: int, hnsw_threshold: int):
         self.embedder, self.root = embedder, Path(root)
         self.sentences_per_passage, self.hnsw_threshold = sentences_per_passage, hnsw_threshold
-        self.quote_chars = quote_chars
 
     @property
     def chunker(self) -> dict:
-        from bot.chunking import CHUNKER_VERSION
+        from bot.chunking import CHUNKER_VERSION, CLAUSE_RUN_CHARS
 
         return {"version": CHUNKER_VERSION, "sentences_per_passage": self.sentences_per_passage,
-                "max_tokens": self.embedder.max_tokens, "quote_chars": self.quote_chars}
+                "max_tokens": self.embedder.max_tokens, "run_chars": CLAUSE_RUN_CHARS}
 
     def build(self, docs: Sequence[Document], *, full: bool = False, on_total: Callable[[int], None] | None = None,
               on_progress: Callable[[int], None] | None = None) -> BuildReport:
@@ -167,7 +166,7 @@ class IndexBuilder:
                 reused_vectors.append(doc_vectors)
             else:
                 fresh += chunk_documents([doc], self.sentences_per_passage, self.embedder.count_tokens,
-                                         self.embedder.max_tokens, self.quote_chars)
+                                         self.embedder.max_tokens)
         # Length-sorted batches pad least: sentence-transformers sorts within a call, so sort across calls too.
         fresh.sort(key=lambda p: len(p.text))
         return reused, reused_vectors, fresh

@@ -108,13 +108,19 @@ def clause_runs(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
     return [run for run in dict.fromkeys(runs) if not any(o != run and o[0] <= run[0] and run[1] <= o[1] for o in runs)]
 
 
+# A sentence longer than this is also indexed as runs of its clauses this long: short enough that a run is scored
+# on the fact it holds, not the rest of a 600-character sentence. Quotes may be longer (Settings.max_answer_chars):
+# indexing 600-character runs instead ranked worse on the labelled casual questions.
+CLAUSE_RUN_CHARS = 400
+
+
 def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: int,
-                    count_tokens: TokenCounter, max_tokens: int, quote_chars: int | None = None) -> list[Passage]:
+                    count_tokens: TokenCounter, max_tokens: int, run_chars: int | None = None) -> list[Passage]:
     """Windows of `sentences_per_passage` sentences (stride 1), each within max_tokens.
 
     Every sentence also appears as a passage of its own, so a short fact is never diluted by its neighbour,
-    and a sentence longer than `quote_chars` (the longest quote an answer gives) also appears as the runs of
-    clauses a quote can be, so retrieval scores the part of the sentence that holds the fact.
+    and a sentence longer than `run_chars` also appears as the runs of clauses of at most that length (quotes
+    an answer can give), so retrieval scores the part of the sentence that holds the fact.
     """
     def fits(piece: str) -> bool:
         return count_tokens(piece) <= max_tokens
@@ -122,8 +128,8 @@ def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: 
     sentences = sentence_spans(text)
     units = [piece for span in sentences for piece in _split_to_fit(text, *span, fits)]
     spans: list[tuple[int, int]] = list(units)
-    if quote_chars:
-        spans += [run for s, e in sentences if e - s > quote_chars for run in clause_runs(text, s, e, quote_chars)]
+    if run_chars:
+        spans += [run for s, e in sentences if e - s > run_chars for run in clause_runs(text, s, e, run_chars)]
     for size in range(2, sentences_per_passage + 1):
         for i in range(len(units) - size + 1):
             span = (units[i][0], units[i + size - 1][1])
@@ -133,11 +139,11 @@ def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: 
 
 
 def chunk_documents(docs: Iterable[Document], sentences_per_passage: int,
-                    count_tokens: TokenCounter, max_tokens: int, quote_chars: int | None = None) -> list[Passage]:
+                    count_tokens: TokenCounter, max_tokens: int, run_chars: int | None = CLAUSE_RUN_CHARS) -> list[Passage]:
     return [
         passage
         for doc in docs
         for number, paragraph in enumerate(doc.paragraphs, start=1)
         for passage in chunk_paragraph(doc.id, number, paragraph, sentences_per_passage, count_tokens, max_tokens,
-                                       quote_chars)
+                                       run_chars)
     ]

@@ -161,8 +161,7 @@ class Engine:
             docs = load_corpus(self.settings.corpus_dir, self.settings.corpus_allow_external_links)
             builder = IndexBuilder(self.load_model(), self.settings.index_dir,
                                    sentences_per_passage=self.settings.chunk_sentences,
-                                   hnsw_threshold=self.settings.hnsw_threshold,
-                                   quote_chars=self.settings.max_answer_chars)
+                                   hnsw_threshold=self.settings.hnsw_threshold)
             report = builder.build(docs, full=full, on_total=on_total, on_progress=on_progress)
             self.reload()
             if not self._keep_model and self.embedder is not self._model:

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
 
     # Answering.
     max_citations: int = 3
-    max_answer_chars: int = 400
+    # The longest quote: a whole sentence of a long-sentenced article (its plan's last clause is often its point);
+    # 400 cut them, and quoted the first clauses of a 630-character sentence without the one asked about.
+    max_answer_chars: int = 600
 
     # Discord behaviour.
     max_question_chars: int = 1000

@@ -46,7 +46,7 @@ def build(settings, embedder, **kw):
     from bot.corpus import load_corpus
 
     builder = IndexBuilder(embedder, settings.index_dir, sentences_per_passage=settings.chunk_sentences,
-                           hnsw_threshold=settings.hnsw_threshold, quote_chars=settings.max_answer_chars)
+                           hnsw_threshold=settings.hnsw_threshold)
     return builder.build(load_corpus(settings.corpus_dir), **kw)
 
 
