@@ -295,8 +295,12 @@ def refers_back(sentence: str, previous: str) -> bool:
 
 def with_neighbour(paragraph: str, start: int, end: int, limit: int) -> tuple[int, int]:
     """Add the sentence the fact depends on: the next one after a short sentence ("released two
-    achievements." -> "First, ... the report"), the previous one before a sentence that refers back."""
+    achievements." -> "First, ... the report"), the previous one before a sentence that refers back. A run of
+    clauses (indexed apart from its long sentence) is quoted as the whole sentence when that fits."""
     spans = sentence_spans(paragraph)
+    whole = next(((s, e) for s, e in spans if s <= start and end <= e), None)
+    if whole and whole[1] - whole[0] <= limit:
+        start, end = whole
     index = next((i for i, (s, e) in enumerate(spans) if s == start and e == end), None)
     if index is None:
         return start, end

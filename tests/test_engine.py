@@ -475,3 +475,13 @@ def test_a_long_sentence_is_quoted_around_the_words_it_uses_for_the_question(eng
     assert not answer.abstained and answer.citations[0].paragraph == 7
     assert "ecological construction" in answer.answer
     assert_grounded(engine, answer)
+
+
+@pytest.mark.parametrize("question", ["whats beijing planning next", "what will beijing do in the next step"])
+def test_a_long_sentence_that_fits_a_quote_is_quoted_whole(engine, question):
+    """¶7 is one 575-character sentence whose point is its last clause; its 400-character runs of clauses, indexed
+    so retrieval scores the part asked about, are quoted as the whole sentence."""
+    answer = engine.ask(question)
+    assert answer.citations[0].paragraph == 7
+    assert answer.citations[0].quote.startswith("In the next step") and "build a national demonstration base" in answer.answer
+    assert_grounded(engine, answer)

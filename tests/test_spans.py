@@ -39,8 +39,10 @@ def test_a_neighbour_is_not_added_beyond_the_limit():
     assert with_neighbour(PARAGRAPH, *SHORT, limit=WHITE_PAPER[1] - SHORT[0] - 1) == SHORT
 
 
-def test_offsets_that_are_not_a_sentence_are_left_alone():
-    assert with_neighbour(PARAGRAPH, SHORT[0] + 4, SHORT[1], limit=400) == (SHORT[0] + 4, SHORT[1])
+def test_a_part_of_a_sentence_is_quoted_as_the_whole_sentence_when_that_fits():
+    part = (BEIJING[0] + len("Beijing "), BEIJING[1])  # a run of clauses, indexed apart from its sentence
+    assert with_neighbour(PARAGRAPH, *part, limit=400) == BEIJING
+    assert with_neighbour(PARAGRAPH, *part, limit=BEIJING[1] - BEIJING[0] - 1) == part  # the sentence is too long
 
 
 def test_the_clause_window_holds_the_question_terms():
