@@ -669,7 +669,8 @@ class Answerer:
         for i in order[1:]:
             group, other = candidates[i], supports[i]
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
-                    and reasons[i] >= reasons[order[0]]):  # a "why" answered with a reason cites no paragraph without one
+                    and reasons[i] >= reasons[order[0]]  # a "why" answered with a reason cites none without one
+                    and other_gender[i] <= other_gender[order[0]]):  # nor a question about her one about him
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
             if (score(group, other) >= SECOND_PARAGRAPH * score(best, support)

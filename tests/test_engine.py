@@ -330,6 +330,9 @@ def test_she_and_a_woman_are_answered_from_a_paragraph_about_her(engine):
     assert engine.ask("and her?", history).citations[0].paragraph == 5
     age = engine.ask("how old is she", ["who spoke at the forum?"])  # of the two speakers, she is Yang Xiuling
     assert age.abstained and age.related[0].paragraph == 5
+    wants = engine.ask("what does she want the industrial internet to do for beijing",
+                       ["who talked abt beijing at the forum"])
+    assert [c.paragraph for c in wants.citations] == [5]  # not also the report's ¶8, which says nothing of her
 
 
 @pytest.mark.parametrize("question", ["what was the exact date the forum kicked off?", "what date exactly was the forum held"])
