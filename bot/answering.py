@@ -645,9 +645,8 @@ class Answerer:
             return self._abstain(question, confidence)
         groups = retrieval.by_paragraph()
         candidates, supports = self._candidates(question, groups)
-        asked_gender = _gender(question.text)
-        other_gender = [bool(asked_gender and not _gender(self._text(g)) & asked_gender) for g in candidates]
-        reasons = [question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(g))) for g in candidates]
+        other_gender = [not self._of_asked_gender(question, g) for g in candidates]
+        reasons = [self._gives_reason(question, g) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
         def score(group: list[Hit], support: Support) -> float:
             """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
@@ -697,17 +696,21 @@ class Answerer:
             found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
             candidates += [g for g, _ in found]
             supports += [s for _, s in found]
-        wanted = []
-        if asked_gender := _gender(question.text):  # "and her?" after answers about him
-            wanted.append(lambda g: bool(_gender(self._text(g)) & asked_gender))
-        if question.focus == Focus.REASON:  # "why does it matter?": a paragraph giving a reason or a stake
-            wanted.append(lambda g: bool(REASON_MARKERS.search(self._text(g))))
-        for has in wanted:
-            if not any(has(g) for g in candidates):
-                found_one = [g for g in groups[:DEED_SEARCH] if g not in candidates and has(g)][:1]
+        for has in (self._of_asked_gender, self._gives_reason):
+            if not any(has(question, g) for g in candidates):
+                found_one = [g for g in groups[:DEED_SEARCH] if g not in candidates and has(question, g)][:1]
                 candidates += found_one
                 supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in found_one]
         return candidates, supports
+
+    def _of_asked_gender(self, question: Question, group: list[Hit]) -> bool:
+        """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""
+        asked = _gender(question.text)
+        return not asked or bool(_gender(self._text(group)) & asked)
+
+    def _gives_reason(self, question: Question, group: list[Hit]) -> bool:
+        """"Why does it matter?": a paragraph giving a reason or a stake (any paragraph, for other questions)."""
+        return question.focus != Focus.REASON or bool(REASON_MARKERS.search(self._text(group)))
 
     def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
         """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article
