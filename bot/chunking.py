@@ -115,11 +115,11 @@ CLAUSE_RUN_CHARS = 400
 
 
 def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: int,
-                    count_tokens: TokenCounter, max_tokens: int, run_chars: int | None = None) -> list[Passage]:
+                    count_tokens: TokenCounter, max_tokens: int, run_chars: int | None = CLAUSE_RUN_CHARS) -> list[Passage]:
     """Windows of `sentences_per_passage` sentences (stride 1), each within max_tokens.
 
     Every sentence also appears as a passage of its own, so a short fact is never diluted by its neighbour,
-    and a sentence longer than `run_chars` also appears as the runs of clauses of at most that length (quotes
+    and a sentence longer than `run_chars` (None: no runs) also appears as the runs of clauses of at most that length (quotes
     an answer can give), so retrieval scores the part of the sentence that holds the fact.
     """
     def fits(piece: str) -> bool:
@@ -129,7 +129,8 @@ def chunk_paragraph(doc_id: str, number: int, text: str, sentences_per_passage: 
     units = [piece for span in sentences for piece in _split_to_fit(text, *span, fits)]
     spans: list[tuple[int, int]] = list(units)
     if run_chars:
-        spans += [run for s, e in sentences if e - s > run_chars for run in clause_runs(text, s, e, run_chars)]
+        spans += [(a, b) for s, e in sentences if e - s > run_chars
+                  for a, b in clause_runs(text, s, e, run_chars) if fits(text[a:b])]  # dense scripts: many tokens
     for size in range(2, sentences_per_passage + 1):
         for i in range(len(units) - size + 1):
             span = (units[i][0], units[i + size - 1][1])

@@ -58,7 +58,7 @@ def test_a_sentence_too_long_to_quote_is_also_indexed_as_quotable_clause_runs():
     passages = chunk_paragraph("d", 1, LONG_SENTENCE, 2, characters, max_tokens=1000, run_chars=120)
     assert {(p.start, p.end) for p in passages} == {(0, len(LONG_SENTENCE)), *runs}
     whole = [p for p in passages if (p.start, p.end) == (0, len(LONG_SENTENCE))]
-    assert chunk_paragraph("d", 1, LONG_SENTENCE, 2, characters, max_tokens=1000) == whole
+    assert chunk_paragraph("d", 1, LONG_SENTENCE, 2, characters, max_tokens=1000, run_chars=None) == whole
 
 
 class CountingText(str):
