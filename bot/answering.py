@@ -38,6 +38,9 @@ FORM_WORD_WEIGHT = 0.5
 # well: a conversation stays on what it was just shown unless the question points elsewhere. Swept 0.1-0.5 on the
 # tuning conversations.
 CONTINUITY = 0.3
+# A paragraph holding the kind of thing asked for (a year, a name) is preferred to one holding more of the
+# question only when it holds nearly as much: "in which year did X show Y?" is not answered by another year.
+FOCUS_MARGIN = 0.3
 HEAD_HELD = 0.3  # the word naming what is asked for must be this well matched: a cosine of 0.575
 HEAD_COSINE = SYNONYM_LOW + HEAD_HELD * (SYNONYM_HIGH - SYNONYM_LOW)
 DEED_COSINE = 0.7  # a deed's stand-in must be closer: "organized" is 0.65 from "structure", "released" 0.41 from "issued"
@@ -364,7 +367,7 @@ def pointed(citation: Citation) -> str:
     return quoted(citation.text, start, start + len(citation.quote)) if start >= 0 else citation.quote
 
 
-def _gender(text: str) -> set[str]:
+def genders_of(text: str) -> set[str]:
     """Which genders a text speaks of, by their pronouns."""
     return {pronoun for pronoun, pattern in GENDERED if pattern.search(text)}
 
@@ -654,7 +657,8 @@ class Answerer:
             return group[0].score + CONTINUITY * stays
 
         order = sorted(range(len(candidates)), key=lambda i: (
-            not supports[i].focus_found, other_gender[i], supports[i].unsupported > self.calibration.unsupported, not reasons[i],
+            not (supports[i].focus_found and supports[i].unsupported <= fullest + FOCUS_MARGIN), other_gender[i],
+            supports[i].unsupported > self.calibration.unsupported, not reasons[i],
             -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
@@ -705,8 +709,8 @@ class Answerer:
 
     def _of_asked_gender(self, question: Question, group: list[Hit]) -> bool:
         """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""
-        asked = _gender(question.text)
-        return not asked or bool(_gender(self._text(group)) & asked)
+        asked = genders_of(question.text)
+        return not asked or bool(genders_of(self._text(group)) & asked)
 
     def _gives_reason(self, question: Question, group: list[Hit]) -> bool:
         """"Why does it matter?": a paragraph giving a reason or a stake (any paragraph, for other questions)."""

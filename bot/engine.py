@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answer import MAX_HISTORY, Answer, Kind
-from bot.answering import Answerer
+from bot.answering import Answerer, genders_of
 from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, stems_version, write_calibration
 from bot.corpus import load_corpus
@@ -29,6 +29,7 @@ from bot.question import Analyser, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
+from bot.text import words
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +303,19 @@ class Engine:
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous
-        return analysed, f"{analysed.text} {_without_other_people(earlier, analysed, loaded.answerer.people)}", previous
+        return analysed, f"{analysed.text} {self._earlier_text(loaded, earlier, analysed, history)}", previous
+
+    def _earlier_text(self, loaded: Loaded, earlier: Question, follow_up: Question, history: list[str]) -> str:
+        """What a follow-up carries on from the turn before: its text, and for a "he" or "she" when that turn named
+        no one but leaned on one before it ("how old is he?"), the people that turn was searched with, so "what was
+        his talk called?" two turns after "who is li bohu?" still asks about him."""
+        people = loaded.answerer.people
+        text = _without_other_people(earlier, follow_up, people)
+        if len(history) < 2 or not earlier.refers_back or not genders_of(follow_up.text) \
+                or people & set(earlier.words) or people & set(follow_up.words):
+            return text
+        _, searched, _ = self._resolve(loaded, history[-1], history[:-1])
+        return " ".join([text, *dict.fromkeys(w for w in words(searched) if w in people)])
 
     def _standing_for(self, loaded: Loaded, question: str, history: list[str]) -> Question:
         """The question a turn stands for: "and yang?" after "how old is li bohu?" is "how old is yang", through

@@ -342,7 +342,8 @@ class Analyser:
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower())
                         and not self._other_side_known(stem(w.lower()), alternatives))
         about_document = bool(_ABOUT_DOCUMENT.search(text))
-        measure = next((kind for kind, pattern in MEASURES if pattern.search(text)), None)
+        measure, measured = next(((kind, m.group(0)) for kind, pattern in MEASURES if (m := pattern.search(text))), (None, ""))
+        own = [w for w in content if w not in words(measured)]  # "what year?" names only what it asks: a follow-up
         focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)
         more = self._wants_more(text)
         return Question(
@@ -351,7 +352,7 @@ class Analyser:
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
             refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
-                             or (not content and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
+                             or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document,
             wants_more=more[0], more_about=more[1], about_document=about_document,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),

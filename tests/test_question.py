@@ -134,7 +134,7 @@ def test_alternatives_let_either_side_answer(analyser):
 
 
 @pytest.mark.parametrize("question", ["in which industry?", "anything more specific?", "and what did she say",
-                                      "thanks to whom?", "why?"])
+                                      "thanks to whom?", "why?", "what year", "how old?"])
 def test_elliptical_questions_lean_on_the_turn_before(analyser, question):
     assert analyser.analyse(question).refers_back
 
