@@ -691,7 +691,7 @@ class Answerer:
         candidates = [g for g in groups[:CANDIDATE_PARAGRAPHS] if g[0].score >= CANDIDATE_CUTOFF * top_score]
         if question.about_document:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
-            candidates = (bylines[:1] + candidates) if bylines else candidates
+            candidates = (bylines[:1] + [g for g in candidates if g is not bylines[0]]) if bylines else candidates
         supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
         if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
             # "who spoke?": the closest paragraphs don't say who did it; read on for one that does

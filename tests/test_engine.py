@@ -500,3 +500,10 @@ def test_a_long_sentence_that_fits_a_quote_is_quoted_whole(engine, question):
     assert answer.citations[0].paragraph == 7
     assert answer.citations[0].quote.startswith("In the next step") and "build a national demonstration base" in answer.answer
     assert_grounded(engine, answer)
+
+
+@pytest.mark.parametrize("question", ["is this article from 2020", "who reported on the forum"])
+def test_a_question_about_the_article_cites_its_byline_once(engine, question):
+    answer = engine.ask(question)
+    assert answer.citations[0].paragraph == 1
+    assert len({(c.doc, c.paragraph) for c in answer.citations}) == len(answer.citations)
