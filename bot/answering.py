@@ -375,9 +375,9 @@ def genders_of(text: str) -> set[str]:
 ECHOED_WORD = 40  # characters of one of the asker's words echoed back: a 1,000-letter "word" is not repeated whole
 
 
-def _listing(items: Sequence[str]) -> str:
+def _listing(items: Sequence[str], joint: str = "or") -> str:
     quoted_items = [f"“{shorten(i, ECHOED_WORD)}”" for i in items]
-    return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + " or " + quoted_items[-1]
+    return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + f" {joint} " + quoted_items[-1]
 
 
 Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]  # words x corpus words -> cosine matrix
@@ -665,7 +665,8 @@ class Answerer:
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
                 or not _defines(citation.quote, question.defines):
             support = replace(support, focus_found=False)  # the number, date, deed or definition must be quoted
-        if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported:
+        if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported \
+                or self._nothing_asked_held(question, support):
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
         answer = f"{shown} [1]"
@@ -682,6 +683,15 @@ class Answerer:
                 answer += f" {shown} [{extra.n}]"
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
+
+    def _nothing_asked_held(self, question: Question, support: Support) -> bool:
+        """"What did yang xiuling study?": a paragraph holding her name and none of what is asked of her. Not of a
+        "who": "see who is li bohu" asks who he is, whatever else it says."""
+        if question.focus == Focus.PERSON:
+            return False
+        named = {w.lower() for name in question.names for w in name.split()} & self.people
+        asked = [question.as_typed(w) for w in question.words if w not in named]
+        return bool(named) and bool(asked) and all(w in support.missing for w in asked)
 
     def _candidates(self, question: Question, groups: list[list[Hit]]) -> tuple[list[list[Hit]], list[Support]]:
         """The paragraphs weighed for an answer, and how much of the question each holds: the closest ones, and
@@ -908,8 +918,25 @@ class Answerer:
         if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
             return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
         if support.missing:
-            return f"doesn't say anything about {_listing(support.missing)}"
+            elsewhere = self._elsewhere(question, support.missing, related)
+            if absent := [w for w in support.missing if w not in elsewhere]:
+                return f"doesn't say anything about {_listing(absent)}"
+            places = ", ".join(f"¶{n}" for n in sorted({n for found in elsewhere.values() for n in found}))
+            return f"doesn't say that: it speaks of {_listing(support.missing, 'and')} in {places}"
         return f"doesn't say {PLACE_OR_PERSON.get(question.focus, 'that')}"  # "who came up with it?"
+
+    def _elsewhere(self, question: Question, missing: Sequence[str], related: Citation) -> dict[str, list[int]]:
+        """The other paragraphs of the document that use each word the closest one lacks: "did li bohu release the
+        report?" is not about something the article never mentions, only not in the paragraph about him."""
+        doc = self.store.documents[related.doc]
+        found: dict[str, list[int]] = {}
+        for w, t in zip(question.words, question.terms):
+            if (typed := question.as_typed(w)) in missing:
+                numbers = [n for n in range(1, len(doc.paragraphs) + 1)
+                           if n != related.paragraph and t in self.paragraph_terms[(doc.id, n)]]
+                if numbers:
+                    found[typed] = numbers
+        return found
 
     def _abstain(self, question: Question, confidence: float) -> Answer:
         return replace(self.reply(question.raw, Kind.ABSTAINED), top_score=round(confidence, 4))

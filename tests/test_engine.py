@@ -507,3 +507,15 @@ def test_a_question_about_the_article_cites_its_byline_once(engine, question):
     answer = engine.ask(question)
     assert answer.citations[0].paragraph == 1
     assert len({(c.doc, c.paragraph) for c in answer.citations}) == len(answer.citations)
+
+
+@pytest.mark.parametrize("question, paragraph", [("what did yang xiuling study", 5), ("what did li bohu study", 2)])
+def test_a_question_asking_of_someone_only_what_the_article_lacks_is_declined(engine, question, paragraph):
+    answer = engine.ask(question)
+    assert answer.abstained and "“study”" in answer.answer and answer.related[0].paragraph == paragraph
+
+
+def test_words_the_closest_paragraph_lacks_are_not_said_to_be_missing_from_the_article(engine):
+    answer = engine.ask("did li bohu release the report")  # ¶8 is about the report's release; ¶2 about him
+    assert answer.abstained and "doesn't say anything about" not in answer.answer
+    assert "it speaks of “release” and “report” in" in answer.answer and "¶8" in answer.answer
