@@ -46,6 +46,9 @@ _SMALL_TALK_PHRASE = (
 _SMALL_TALK = re.compile(rf"^{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
                          re.I)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Terminal escape sequences pasted with a question (colours, titles): the whole sequence goes, not only its ESC,
+# which left "[31m" glued to a word.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 # Pasted markup no question is about: a link keeps its text, a web address or an HTML tag goes ("http", "evil",
 # "example" of a link had been taken for names the article never mentions, which refused the question).
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(?:https?://|www\.)[^)]*\)")
@@ -56,7 +59,7 @@ _CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|```.*?```", re.I | re.S)
 
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", _ESCAPE.sub("", text))
     text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _CODE.sub(" ", text))))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())

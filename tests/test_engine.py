@@ -159,6 +159,8 @@ def test_control_and_invisible_characters_do_not_change_the_answer(engine):
     noisy = engine.ask("\u200bWho is\u202e Li\x00 Bohu?\u2066")
     assert noisy.citations[0].paragraph == plain.citations[0].paragraph
     assert noisy.question == "Who is Li Bohu?"
+    coloured = engine.ask("Who is Li Bo\x1b[31mhu\x1b[0m?\x1b]0;title\x07")  # a terminal's colour and title codes
+    assert coloured.question == "Who is Li Bohu?" and coloured.citations[0].paragraph == plain.citations[0].paragraph
 
 
 @pytest.mark.parametrize("pasted", ["see https://evil.example/x?y=1 who is li bohu",
