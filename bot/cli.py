@@ -212,14 +212,18 @@ def index_info(index: Annotated[Optional[Path], typer.Option(help="Index folder.
 
 
 def _parse_line(line: str) -> tuple[str, list[str]]:
-    """A stdin line is a question, or a JSON object {"question": ..., "history": [earlier questions]}."""
-    if line.lstrip().startswith("{"):
-        try:
-            data = json.loads(line)
-            return str(data["question"]), [str(h) for h in data.get("history", [])]
-        except (ValueError, KeyError, TypeError):
-            pass  # not a conversation turn after all: answer the line as typed
-    return line, []
+    """A stdin line is a question, or a JSON object {"question": ..., "history": [earlier questions]}; an object
+    of another shape is a mistake to report (ValueError), not a question to answer."""
+    try:
+        data = json.loads(line) if line.lstrip().startswith("{") else None
+    except ValueError:
+        data = None  # "{sic} who is li bohu": not JSON, a question as typed
+    if data is None:
+        return line, []
+    question, history = data.get("question"), data.get("history", [])
+    if not isinstance(question, str) or not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise ValueError('a JSON line needs {"question": "...", "history": ["earlier question", ...]}')
+    return question, history
 
 
 def _tolerate_undecodable_stdin() -> None:
@@ -237,14 +241,18 @@ def _decodable(line: str) -> bool:
     return True
 
 
-def _stdin_lines() -> Iterator[str]:
-    """One question per line of stdin; a line that is not valid text is skipped with one line on stderr."""
+def _stdin_turns() -> Iterator[tuple[str, list[str]]]:
+    """One question (or JSON turn) per line of stdin; a line that is not valid text, or a JSON line of the wrong
+    shape, is skipped with one line on stderr."""
     _tolerate_undecodable_stdin()
     for number, line in enumerate(sys.stdin, start=1):
-        if _decodable(line):
-            yield line.rstrip("\n")
-        else:
+        if not _decodable(line):
             err.print(f"stdin line {number} is not valid {sys.stdin.encoding} text; skipped")
+        elif line.strip():
+            try:
+                yield _parse_line(line.rstrip("\n"))
+            except ValueError as exc:
+                err.print(f"stdin line {number}: {exc}; skipped", markup=False)
 
 
 ASK_USAGE = ('no question given: pass one (forumbot ask "Who is Li Bohu?"), or pipe questions, one per line '
@@ -263,8 +271,7 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question; om
     if question is not None:
         batches: Iterable[list[tuple[str, list[str]]]] = [[(question, [])]]
     else:  # batches of the lines at hand share model calls; a line with none after it is answered at once
-        turns = (_parse_line(line) for line in _stdin_lines() if line.strip())
-        batches = _batches_as_they_come(turns, STDIN_BATCH, STDIN_WAIT_S)
+        batches = _batches_as_they_come(_stdin_turns(), STDIN_BATCH, STDIN_WAIT_S)
     for answer in (answer for batch in batches for answer in engine.ask_many(batch)):
         if as_json:
             print(answer.to_json(), flush=True)

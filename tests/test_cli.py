@@ -146,6 +146,17 @@ def test_invalid_utf8_on_stdin_skips_that_line_and_answers_the_others(run_cli):
     assert "stdin line 2 is not valid utf-8 text; skipped" in result.stderr
 
 
+def test_a_json_line_of_the_wrong_shape_is_reported_not_answered(run_cli):
+    lines = ['{"history": []}', '{"question": 5}', '{"question": "how old is he", "history": "who is li bohu"}',
+             '{"question": "how old is he", "history": ["who is li bohu"]}', "{sic} who is li bohu"]
+    result = run_cli("ask", "--json", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["question"] for r in rows] == ["how old is he", "{sic} who is li bohu"]
+    assert rows[0]["answer"].startswith("The article doesn't give an age. The closest it comes is ¶2")  # "he": Li Bohu
+    assert [n for n in (1, 2, 3) if f"stdin line {n}: a JSON line needs" in result.stderr] == [1, 2, 3]
+
+
 def test_chat_asks_again_after_a_line_of_invalid_utf8(run_cli):
     result = run_cli("chat", input=b"\xff who?\nWho is Li Bohu?\n\n")
     assert result.exit_code == 0, result.output
