@@ -142,6 +142,10 @@ def evaluate(engine, rows: Iterable[dict], out_of_scope: Iterable[dict] = (),
     return report, records
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
     """ROC AUC: the chance that a random positive scores above a random negative (ties count half)."""
     if not positives or not negatives:
@@ -207,5 +211,5 @@ def calibrate(engine, answerable: Sequence[dict], unanswerable: Sequence[dict],
         "fitted_on": {"answerable": len(inside), "unanswerable": len(outside)},
         "false_abstention": round(sum(abstains(i, threshold, limit) for i in inside) / max(len(inside), 1), 4),
         "unanswerable_abstention": round(sum(abstains(o, threshold, limit) for o in outside) / max(len(outside), 1), 4),
-        "answerability_auc": auc([answerability(i) for i in inside], [answerability(o) for o in outside]),
+        "answerability_auc": _round(auc([answerability(i) for i in inside], [answerability(o) for o in outside])),
     }
