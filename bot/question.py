@@ -172,6 +172,9 @@ _LEADING_CHATTER = re.compile(rf"^(?:(?:{'|'.join(sorted(CHATTER | {'and', 'but'
                               r"\b[\s,.!?-]*)+", re.I)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# A name in characters is two or more of them: one alone is as often part of a word (文章, "article", reads
+# "zhang", as does the surname of Zhang Qin).
+MIN_SYLLABLES = 2
 MAX_EDITS = 2  # the most a typo is corrected by
 COMPOUND_PART = 4  # letters each half of a run-together word needs ("life|cycle" yes, "ten|cent" no)
 TWO_EDITS_LENGTH = 8  # shorter words two edits from a corpus word are as often other words ("tencent" -> "recent")
@@ -427,7 +430,7 @@ class Analyser:
         found = []
         for run in CJK_RUN.findall(raw):
             syllables = lazy_pinyin(run)
-            for size in range(6, 0, -1):
+            for size in range(6, MIN_SYLLABLES - 1, -1):
                 for i in range(len(syllables) - size + 1):
                     surface = self.capitalised.get("".join(syllables[i:i + size]))
                     if surface and surface not in found:

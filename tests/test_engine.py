@@ -90,6 +90,8 @@ def test_chinese_names_are_recognised_and_pointed_to(engine):
     assert answer.kind == Kind.LANGUAGE and answer.citations == ()
     assert "What does the article say about Li Bohu?" in answer.answer  # an English example about what they asked
     assert answer.related[0].paragraph == 2 and "Li Bohu" in answer.related[0].quote
+    about_article = engine.ask("这篇文章讲了什么？")  # "what is this article about?": 章 of 文章 reads "zhang"
+    assert about_article.kind == Kind.LANGUAGE and "Zhang" not in about_article.answer
 
 
 def test_tell_me_more_moves_on_instead_of_repeating(engine):
