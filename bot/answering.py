@@ -52,8 +52,12 @@ saturday sunday spring summer autumn winter""".split())
 # Who wrote a piece is stated by its byline: "(reporter Zhang Qin)", "By Jane Doe", "correspondent ...".
 BYLINE = re.compile(r"\b(reporter|correspondent|by|editor|writer|journalist|author)\s+[A-Z]", re.I)
 # What the title and byline answer about the document itself.
-AUTHOR_WORDS = frozenset("author authors writer wrote written write writes journalist byline reporter reported "
-                         "correspondent publish published publication headline title covered paper newspaper".split())
+# Words asking about the article itself (by stem: "authored", "reporters"): who wrote it, where it appeared, what
+# it is about as a whole. Such a question is answered from the byline and the lead.
+AUTHOR_STEMS = frozenset(stem(w) for w in "author writer wrote written write journalist journo byline reporter reported "
+                         "correspondent publish publication headline title covered paper newspaper".split())
+SUMMARY_STEMS = frozenset(stem(w) for w in "summary summarize summarise sum gist takeaway tldr tl dr overview nutshell "
+                          "main key point points".split())
 
 
 @dataclass(frozen=True)
@@ -578,7 +582,7 @@ class Answerer:
         `in_lead`: the names of the article's lead count as held (the event a later paragraph's deed was at)."""
         present = self.paragraph_terms[key] | self.title_terms[key[0]]
         byline = self.bylines[key[0]] == key[1]
-        held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_WORDS)}
+        held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_STEMS)}
         paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
         for asking, stated in STATED_AS:  # "what's her job?" is answered by "Yang Xiuling, Secretary of ..."
             asked = {m.group(0).lower() for m in asking.finditer(question.text)}
@@ -670,7 +674,8 @@ class Answerer:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
         answer = f"{shown} [1]"
-        for i in order[1:]:
+        by_the_byline = question.about_document and self.bylines[citation.doc] == citation.paragraph
+        for i in order[1:] if not by_the_byline else ():  # "who's the reporter": the byline, not the report too
             group, other = candidates[i], supports[i]
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
                     and reasons[i] >= reasons[order[0]]  # a "why" answered with a reason cites none without one
@@ -729,7 +734,7 @@ class Answerer:
     def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
         """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article
         itself, about a name it never mentions, about the order of its speakers, or asking the bot's opinion."""
-        if question.about_document and not set(question.words) - AUTHOR_WORDS:
+        if question.about_document and not set(question.terms) - AUTHOR_STEMS - SUMMARY_STEMS:
             return self._about(question, retrieval)
         def closest() -> Citation | None:  # what the article does say, to point to
             return self._cite(1, retrieval.by_paragraph()[0], question, retrieval)[0] if retrieval.hits and on_topic else None

@@ -122,18 +122,21 @@ def test_tell_me_more_reads_on_after_the_answer_not_after_a_see_also(engine):
     assert more.citations[0].paragraph == 5  # ¶4 answered; ¶2 was only a second citation
 
 
-@pytest.mark.parametrize("question", ["whats this article about", "whats the headline"])
+@pytest.mark.parametrize("question", ["whats this article about", "whats the headline", "summarize the article", "tl;dr?",
+                                      "whats the main takeaway", "give me a summary"])
 def test_questions_about_the_article_itself_are_answered_from_its_title_and_lead(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1
     assert "reporter Zhang Qin" in answer.answer and engine.store.documents[answer.citations[0].doc].title in answer.answer
 
 
-@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "who covered it for the paper"])
+@pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "who covered it for the paper",
+                                      "who authored the piece", "who's the journo", "whos the reporter"])
 def test_who_wrote_the_article_is_answered_by_its_byline(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1
     assert answer.answer.startswith("News from our newspaper (reporter Zhang Qin)") and "titled" not in answer.answer
+    assert [c.paragraph for c in answer.citations] == [1]  # not ¶8's "report" as well
     assert_grounded(engine, answer)
 
 
