@@ -113,9 +113,11 @@ _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|
 # A question about the document itself rather than its content.
 _ABOUT_DOCUMENT = re.compile(
     r"\b(this|the) (article|piece|story|post|writeup|write-up|document)\b|\b(was|is) (this|it) (published|written)\b|"
-    r"\bwho (wrote|writes|authored|reported|covered)\b|\b(author|writer|journalist|journo|reporter|correspondent|byline|headline)\b|"
+    r"\bwho (wrote|writes|authored|reported|covered)\b|"
+    r"\b(author|writer|journalist|journo|reporter|correspondent|byline|headline)\b|"
     r"\bwhat is the title\W*$|\btitle of (this|the) (article|piece|story|post|news)\b|"
-    r"\b(summar(y|ise|ize)( (it|this|that))?|sum (it|this|that) up|tl ?;? ?dr|gist|in a nutshell|(main|key) (takeaway|point)s?)\W*$", re.I)
+    r"\b(summar(y|ise|ize)( (it|this|that))?|sum (it|this|that) up|tl ?;? ?dr|gist|in a nutshell|"
+    r"(main|key) (takeaway|point)s?)\W*$", re.I)
 _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|keep going|continue|elaborate|what else|"
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
