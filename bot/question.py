@@ -101,7 +101,7 @@ GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts
 point points area areas item items topic topics detail details info information fact facts example examples
 purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
 section sections content contents level else
-takeaway takeaways rundown breakdown outline
+takeaway takeaways rundown breakdown outline title titles
 """.split())
 _AUXILIARY = frozenset("""is are was were be been get gets got do does did has have had can could will would should shall
 may might must am it its he she they this that these those there the a an of to in on at for about""".split())
@@ -528,7 +528,8 @@ _WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mention
                        r"\bwho\s+(?:put|puts) (?:that|this|it|all this|all that) forward\b", re.I)
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
-    r"\bnames? of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"
+    r"\b(?:names?|titles?) of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"
+    r"\bthe ([a-z-]+) (?:name|title)\W*$|"  # "the report's title", its possessive dropped
     r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
     r"(?:actually |really |even )?called\b|"
     r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b|"

@@ -526,3 +526,11 @@ def test_words_the_closest_paragraph_lacks_are_not_said_to_be_missing_from_the_a
     answer = engine.ask("did li bohu release the report")  # ¶8 is about the report's release; ¶2 about him
     assert answer.abstained and "doesn't say anything about" not in answer.answer
     assert "it speaks of “release” and “report” in" in answer.answer and "¶8" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what's the title of the report", "what's the report's title"])
+def test_the_title_of_a_thing_is_its_name_not_another_things_title(engine, question):
+    answer = engine.ask(question)  # not ¶2's "his speech titled "...""
+    assert answer.citations[0].paragraph == 8 and "2020 Beijing Industrial Internet Development Report" in answer.answer
+    untitled = engine.ask("what was the title of yang xiuling's speech?")  # her paragraph gives her titles, not its
+    assert untitled.abstained and untitled.answer.startswith("The article doesn't name the “speech”")

@@ -233,6 +233,7 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     ("what are the names of the people who spoke", None),  # people: a who-question's checks
     ("whats her name", None), ("which academician actually gets named", "academician"),  # a word of a name, but English
     ("which yang xiuling companies did she mention by name", "companies"),  # a name before the thing says whose
+    ("what's the title of the report", "report"), ("what's the report's title", "report"),
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
