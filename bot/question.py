@@ -480,8 +480,8 @@ MEASURES = [
                          r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
                          r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
-    ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the month)\b|\bdate exactly\b|"
-                            r"\bwhen exactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
+    ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the (month|week)|weekday)\b|"
+                            r"\bdate exactly\b|\bwhen\b.*\bexactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
     ("year", re.compile(r"\b(what|which) (year|yr)\b", re.I)),  # "in recent years" gives none
 ]
