@@ -172,6 +172,9 @@ OPINION_REPLY = "I don't give opinions of my own: I quote what the article says.
 # Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
 ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
                          r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
+# "What did the official say?", "what did li talk about?": what someone said, of no topic in particular, is
+# answered where the article reports them saying it, not by a paragraph that only mentions their office.
+SAYING_ASKED = re.compile(r"\b(say|said|says|talk|talked|speak|spoke|mention|mentioned)\b(?:\W+about)?\W*$", re.I)
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")  # a name of two words, or an organisation's
 NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
@@ -654,6 +657,7 @@ class Answerer:
         candidates, supports = self._candidates(question, groups)
         other_gender = [not self._of_asked_gender(question, g) for g in candidates]
         reasons = [self._gives_reason(question, g) for g in candidates]
+        sayings = [self._reports_saying(question, g) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
         def score(group: list[Hit], support: Support) -> float:
             """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
@@ -662,7 +666,7 @@ class Answerer:
 
         order = sorted(range(len(candidates)), key=lambda i: (
             not (supports[i].focus_found and supports[i].unsupported <= fullest + FOCUS_MARGIN), other_gender[i],
-            supports[i].unsupported > self.calibration.unsupported, not reasons[i],
+            supports[i].unsupported > self.calibration.unsupported, not reasons[i], not sayings[i],
             -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
@@ -679,6 +683,7 @@ class Answerer:
             group, other = candidates[i], supports[i]
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
                     and reasons[i] >= reasons[order[0]]  # a "why" answered with a reason cites none without one
+                    and sayings[i] >= sayings[order[0]]  # nor "what did she say" a paragraph where no one says it
                     and other_gender[i] <= other_gender[order[0]]):  # nor a question about her one about him
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
@@ -726,6 +731,11 @@ class Answerer:
         """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""
         asked = genders_of(question.text)
         return not asked or bool(genders_of(self._text(group)) & asked)
+
+    def _reports_saying(self, question: Question, group: list[Hit]) -> bool:
+        """"What did the beijing official say?": a paragraph reporting someone saying something (any paragraph, for
+        other questions)."""
+        return not SAYING_ASKED.search(question.text) or bool(ATTRIBUTION.search(self._text(group)))
 
     def _gives_reason(self, question: Question, group: list[Hit]) -> bool:
         """"Why does it matter?": a paragraph giving a reason or a stake (any paragraph, for other questions)."""

@@ -535,3 +535,9 @@ def test_the_title_of_a_thing_is_its_name_not_another_things_title(engine, quest
     assert answer.citations[0].paragraph == 8 and "2020 Beijing Industrial Internet Development Report" in answer.answer
     untitled = engine.ask("what was the title of yang xiuling's speech?")  # her paragraph gives her titles, not its
     assert untitled.abstained and untitled.answer.startswith("The article doesn't name the “speech”")
+
+
+@pytest.mark.parametrize("question", ["what did the beijing official say", "what did the official from beijing say"])
+def test_what_someone_said_is_answered_where_they_are_reported_saying_it(engine, question):
+    answer = engine.ask(question)  # not ¶8, where the Beijing bureau only issues a report
+    assert [c.paragraph for c in answer.citations] == [5] and "pointed out in her speech" in answer.answer
