@@ -25,7 +25,7 @@ from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
-from bot.question import Analyser, Question
+from bot.question import Analyser, Focus, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
@@ -306,7 +306,10 @@ class Engine:
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous
-        return analysed, f"{analysed.text} {self._earlier_text(loaded, earlier, analysed, history)}", previous
+        carried = f"{analysed.text} {self._earlier_text(loaded, earlier, analysed, history)}"
+        if shown and analysed.focus == Focus.REASON and not analysed.terms:  # "why does it matter?": "it" is what the
+            return analysed, f"{carried} {shown[0].quote}", previous  # answer spoke of, not the asker's words for it
+        return analysed, carried, previous
 
     def _earlier_text(self, loaded: Loaded, earlier: Question, follow_up: Question, history: list[str]) -> str:
         """What a follow-up carries on from the turn before: its text, and for a "he" or "she" when that turn named

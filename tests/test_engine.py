@@ -261,7 +261,8 @@ def test_a_purpose_follow_up_is_answered_with_the_aim(engine):
 
 
 @pytest.mark.parametrize("history", [["what is the smart industrial internet based on"],
-                                     ["did li bohu talk about manufacturing"]])  # ¶4 is well below ¶3 and ¶2 there
+                                     ["did li bohu talk about manufacturing"],  # ¶4 is well below ¶3 and ¶2 there
+                                     ["what did li bohu talk about"]])  # "it": what the answer (¶2) spoke of
 def test_why_it_matters_is_answered_with_the_sentence_giving_its_significance(engine, history):
     answer = engine.ask("why does it matter", history)
     assert not answer.abstained and answer.citations[0].paragraph == 4 and "great significance" in answer.answer
