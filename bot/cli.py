@@ -334,14 +334,15 @@ def _chat(engine, settings: Settings, log) -> None:
     try:
         while True:
             question = input("you> ").strip()
+            command = question.lower()  # "/SOURCE 2" is the command, typed with caps lock on
             if not _decodable(question):
                 err.print(f"That line is not valid {sys.stdin.encoding} text; please type it again.")
-            elif question in CHAT_QUIT:
+            elif command in CHAT_QUIT:
                 return
-            elif question == "/help":
+            elif command == "/help":
                 show(Text.from_markup(CHAT_HELP + "\n"))
-            elif question.startswith("/source"):
-                _show_source(engine, question.removeprefix("/source").strip(), last)
+            elif command.startswith("/source"):
+                _show_source(engine, question[len("/source"):].strip(), last)  # a document id keeps its case
                 out.print()
             elif question:
                 last = engine.ask(question, history)

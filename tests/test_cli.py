@@ -315,7 +315,7 @@ def test_build_shows_no_bar_for_work_it_does_not_do_and_keeps_the_version(run_cl
 
 # -- the chat -----------------------------------------------------------------------------------------------
 def test_chat_shows_a_paragraph_on_source_and_help_and_leaves_on_end_of_input(run_cli, engine):
-    result = run_cli("chat", input="Who is Li Bohu?\n/source 3\n/source 99\n/help\n")
+    result = run_cli("chat", input="Who is Li Bohu?\n/SOURCE 3\n/source 99\n/Help\n")
     assert result.exit_code == 0, result.output
     document = engine.store.documents[engine.ask("Who is Li Bohu?").citations[0].doc]
     assert "¶3 of" in result.stdout and document.paragraphs[2] in result.stdout
