@@ -174,6 +174,12 @@ ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added
                          r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
 # "What did the official say?", "what did li talk about?": what someone said, of no topic in particular, is
 # answered where the article reports them saying it, not by a paragraph that only mentions their office.
+# "How is X doing?", "is X any good?": how far something has come, told in news prose by what it has become or
+# shown, or how it has improved.
+STATE_ASKED = re.compile(r"\b(how(?:'s| is| are) .{1,60}? (?:doing|going|getting on|coming along)|doing (?:well|ok|good|badly)|"
+                         r"any good|how good|how well|progress|status|state of|how far along|rank\w*)\b", re.I)
+STATE_TOLD = re.compile(r"\b(has|have) (?:become|shown|grown|improved|achieved|reached|risen|made)\b|"
+                        r"\b(?:improvement|enhancement|progress)\b", re.I)
 SAYING_ASKED = re.compile(r"\b(say|said|says|talk|talked|speak|spoke|mention|mentioned)\b(?:\W+about)?\W*$", re.I)
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")  # a name of two words, or an organisation's
 NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
@@ -658,6 +664,7 @@ class Answerer:
         other_gender = [not self._of_asked_gender(question, g) for g in candidates]
         reasons = [self._gives_reason(question, g) for g in candidates]
         sayings = [self._reports_saying(question, g) for g in candidates]
+        states = [self._tells_state(question, g) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
         def score(group: list[Hit], support: Support) -> float:
             """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
@@ -666,7 +673,7 @@ class Answerer:
 
         order = sorted(range(len(candidates)), key=lambda i: (
             not (supports[i].focus_found and supports[i].unsupported <= fullest + FOCUS_MARGIN), other_gender[i],
-            supports[i].unsupported > self.calibration.unsupported, not reasons[i], not sayings[i],
+            supports[i].unsupported > self.calibration.unsupported, not reasons[i], not sayings[i], not states[i],
             -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
@@ -684,6 +691,7 @@ class Answerer:
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
                     and reasons[i] >= reasons[order[0]]  # a "why" answered with a reason cites none without one
                     and sayings[i] >= sayings[order[0]]  # nor "what did she say" a paragraph where no one says it
+                    and states[i] >= states[order[0]]  # nor "how is it doing" one telling nothing it has become
                     and other_gender[i] <= other_gender[order[0]]):  # nor a question about her one about him
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
@@ -720,7 +728,7 @@ class Answerer:
             found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
             candidates += [g for g, _ in found]
             supports += [s for _, s in found]
-        for has in (self._of_asked_gender, self._gives_reason):
+        for has in (self._of_asked_gender, self._gives_reason, self._tells_state):
             if not any(has(question, g) for g in candidates):
                 found_one = [g for g in groups[:DEED_SEARCH] if g not in candidates and has(question, g)][:1]
                 candidates += found_one
@@ -731,6 +739,10 @@ class Answerer:
         """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""
         asked = genders_of(question.text)
         return not asked or bool(genders_of(self._text(group)) & asked)
+
+    def _tells_state(self, question: Question, group: list[Hit]) -> bool:
+        """"How is beijing's industrial internet doing?": a paragraph telling what it has become or shown."""
+        return not STATE_ASKED.search(question.text) or bool(STATE_TOLD.search(self._text(group)))
 
     def _reports_saying(self, question: Question, group: list[Hit]) -> bool:
         """"What did the beijing official say?": a paragraph reporting someone saying something (any paragraph, for

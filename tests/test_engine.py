@@ -542,3 +542,10 @@ def test_the_title_of_a_thing_is_its_name_not_another_things_title(engine, quest
 def test_what_someone_said_is_answered_where_they_are_reported_saying_it(engine, question):
     answer = engine.ask(question)  # not ¶8, where the Beijing bureau only issues a report
     assert [c.paragraph for c in answer.citations] == [5] and "pointed out in her speech" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["how is beijing doing with industrial internet", "is beijing's industrial internet any good?",
+                                      "so beijing's industrial internet, doing well or nah?"])
+def test_how_something_is_doing_is_answered_by_what_it_has_become(engine, question):
+    answer = engine.ask(question)  # ¶6 "has shown ... It has become the development highland", not ¶8's report on it
+    assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
