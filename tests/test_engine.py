@@ -544,7 +544,8 @@ def test_what_someone_said_is_answered_where_they_are_reported_saying_it(engine,
     assert [c.paragraph for c in answer.citations] == [5] and "pointed out in her speech" in answer.answer
 
 
-@pytest.mark.parametrize("question", ["how is beijing doing with industrial internet", "is beijing's industrial internet any good?",
+@pytest.mark.parametrize("question", ["how is beijing doing with industrial internet",
+                                      "is beijing's industrial internet any good?",
                                       "so beijing's industrial internet, doing well or nah?"])
 def test_how_something_is_doing_is_answered_by_what_it_has_become(engine, question):
     answer = engine.ask(question)  # ¶6 "has shown ... It has become the development highland", not ¶8's report on it
