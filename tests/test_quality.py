@@ -29,37 +29,40 @@ def test_clean_dev_set(engine):
 FRESH = QUESTIONS / "fresh"  # a second held-out set, written later by another session, never read by whoever tunes
 FRESH2 = QUESTIONS / "fresh2"  # a third, written by a helper before the tuning of the session that added it
 FRESH3 = QUESTIONS / "fresh3"  # the held-out half of a fourth (all3, split with tune3), written the same way
+FRESH4 = QUESTIONS / "fresh4"  # a fifth, written by a helper mid-session, scored only in totals
 
 
 # (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
-# public 0.86 / 0.86 / 0.12 / 0.80 / 0.02, holdout 0.84 / 0.78 / 0.14 / 0.84 / 0.02, fresh 0.72 / 0.68 / 0.17 / 0.84 / 0.13,
-# fresh2 0.74 / 0.74 / 0.19 / 0.81 / 0.09, fresh3 0.75 / 0.70 / 0.20 / 1.0 / 0.06
+# public 0.86 / 0.86 / 0.12 / 0.75 / 0.02, holdout 0.86 / 0.82 / 0.12 / 0.84 / 0.02, fresh 0.72 / 0.70 / 0.16 / 0.78 / 0.14,
+# fresh2 0.77 / 0.77 / 0.19 / 0.81 / 0.05, fresh3 0.75 / 0.75 / 0.20 / 1.0 / 0.06, fresh4 0.60 / 0.60 / 0.28 / 0.73 / 0.17
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
     (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.8, 0.14, 0.74, 0.1)),
     (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.76, 0.7, 0.18, 0.78, 0.1)),
     (FRESH / "casual.jsonl", FRESH / "near_topic.jsonl", (0.66, 0.62, 0.2, 0.76, 0.2)),
     (FRESH2 / "casual.jsonl", FRESH2 / "near_topic.jsonl", (0.68, 0.68, 0.23, 0.74, 0.14)),
     (FRESH3 / "casual.jsonl", FRESH3 / "near_topic.jsonl", (0.65, 0.6, 0.25, 0.85, 0.12)),
-], ids=["public", "holdout", "fresh", "fresh2", "fresh3"])
+    (FRESH4 / "casual.jsonl", FRESH4 / "near_topic.jsonl", (0.55, 0.55, 0.33, 0.66, 0.22)),
+], ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
     hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
     assert casual.hit_at_1 >= hit_at_1 and casual.answer_accuracy >= accuracy
     assert casual.false_abstention <= false_abstention
-    assert casual.near_abstention >= near_abstention and casual.far_abstention == 1.0
+    assert casual.near_abstention >= near_abstention and casual.far_abstention in (1.0, None)  # fresh4 has no far ones
     assert casual.verbatim_quotes == 1.0
     answered = [r for r in records if r["answerable"] and not r["abstained"]]
     assert sum(r["cause"] == WRONG_PARAGRAPH for r in answered) <= wrong_paragraphs * len(answered)
 
 
-# turn and follow-up accuracy measured: public 0.94 / 0.96, holdout 0.92 / 0.88, fresh 0.82 / 0.74, fresh2 0.67 / 0.59,
-# fresh3 0.64 / 0.63
+# turn and follow-up accuracy measured: public 0.94 / 0.96, holdout 0.92 / 0.88, fresh 0.89 / 0.84, fresh2 0.74 / 0.62,
+# fresh3 0.66 / 0.61, fresh4 0.80 / 0.75
 @pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.85),
                                                   (HOLDOUT / "conversations.jsonl", 0.8),
                                                   (FRESH / "conversations.jsonl", 0.7),
                                                   (FRESH2 / "conversations.jsonl", 0.55),
-                                                  (FRESH3 / "conversations.jsonl", 0.57)],
-                         ids=["public", "holdout", "fresh", "fresh2", "fresh3"])
+                                                  (FRESH3 / "conversations.jsonl", 0.57),
+                                                  (FRESH4 / "conversations.jsonl", 0.7)],
+                         ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4"])
 def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
     assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
@@ -81,10 +84,10 @@ def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engin
     assert calibration["unanswerable_abstention"] >= 0.75 and calibration["false_abstention"] <= 0.2
 
 
-@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.76), (FRESH2, 0.76), (FRESH3, 0.8)],
-                         ids=["holdout", "fresh", "fresh2", "fresh3"])
+@pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.76), (FRESH2, 0.76), (FRESH3, 0.8), (FRESH4, 0.7)],
+                         ids=["holdout", "fresh", "fresh2", "fresh3", "fresh4"])
 def test_answerability_separates_held_out_questions(engine, held_out, floor):
-    """The signal the bot decides on, measured on questions nobody tuned on (0.94, 0.84, 0.85 and 0.89 measured)."""
+    """The signal the bot decides on, measured on questions nobody tuned on (0.95, 0.84, 0.86, 0.90, 0.76 measured)."""
     answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
     near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
             if r.get("kind") == "near"]
