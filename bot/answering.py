@@ -388,6 +388,12 @@ def genders_of(text: str) -> set[str]:
 ECHOED_WORD = 40  # characters of one of the asker's words echoed back: a 1,000-letter "word" is not repeated whole
 
 
+def _doer(word: str, other: str) -> bool:
+    """One word is the other's doer ("reporter" of "report"), which stemming conflates: not the same word."""
+    short, long = sorted((word, other), key=len)
+    return long in (short + "er", short + "r", short + "or")
+
+
 def _listing(items: Sequence[str], joint: str = "or") -> str:
     quoted_items = [f"“{shorten(i, ECHOED_WORD)}”" for i in items]
     return quoted_items[0] if len(quoted_items) == 1 else ", ".join(quoted_items[:-1]) + f" {joint} " + quoted_items[-1]
@@ -959,8 +965,8 @@ class Answerer:
         found: dict[str, list[int]] = {}
         for w, t in zip(question.words, question.terms):
             if (typed := question.as_typed(w)) in missing:
-                numbers = [n for n in range(1, len(doc.paragraphs) + 1)
-                           if n != related.paragraph and t in self.paragraph_terms[(doc.id, n)]]
+                numbers = [n for n in range(1, len(doc.paragraphs) + 1) if n != related.paragraph
+                           and any(stem(u) == t and not _doer(u, w) for u in self.paragraph_words[(doc.id, n)])]
                 if numbers:
                     found[typed] = numbers
         return found

@@ -527,7 +527,7 @@ def test_a_question_asking_of_someone_only_what_the_article_lacks_is_declined(en
 def test_words_the_closest_paragraph_lacks_are_not_said_to_be_missing_from_the_article(engine):
     answer = engine.ask("did li bohu release the report")  # ¶8 is about the report's release; ¶2 about him
     assert answer.abstained and "doesn't say anything about" not in answer.answer
-    assert "it speaks of “release” and “report” in" in answer.answer and "¶8" in answer.answer
+    assert "it speaks of “release” and “report” in ¶8." in answer.answer  # not ¶1, whose "reporter" only stems alike
 
 
 @pytest.mark.parametrize("question", ["what's the title of the report", "what's the report's title"])
