@@ -302,6 +302,9 @@ class Engine:
         earlier = self._standing_for(loaded, history[-1], history[:-1])
         if (again := _asked_again(loaded, earlier, analysed)) is not None:  # a question of its own: nothing to carry on
             return again, again.text, None
+        people = loaded.answerer.people
+        if analysed.words and set(analysed.words) <= people and not people & set(earlier.words):
+            return analysed, analysed.text, None  # "and yang?" after a turn that asked of no one: about her
         previous = self._answer(loaded, history[-1], history[:-1])
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does

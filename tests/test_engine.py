@@ -550,3 +550,9 @@ def test_what_someone_said_is_answered_where_they_are_reported_saying_it(engine,
 def test_how_something_is_doing_is_answered_by_what_it_has_become(engine, question):
     answer = engine.ask(question)  # ¶6 "has shown ... It has become the development highland", not ¶8's report on it
     assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
+
+
+def test_a_follow_up_naming_only_a_person_after_turns_that_named_no_one_is_about_that_person(engine):
+    history = ["who is Li Bohu?", "what did he say?", "tell me more", "why?"]  # "why?" asked of no one
+    answer = engine.ask("and Yang?", history)
+    assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
