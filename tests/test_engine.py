@@ -546,7 +546,7 @@ def test_what_someone_said_is_answered_where_they_are_reported_saying_it(engine,
 
 @pytest.mark.parametrize("question", ["how is beijing doing with industrial internet",
                                       "is beijing's industrial internet any good?",
-                                      "so beijing's industrial internet, doing well or nah?"])
+                                      "so beijing's industrial internet, doing well or nah?", "what progress has beijing made?"])
 def test_how_something_is_doing_is_answered_by_what_it_has_become(engine, question):
     answer = engine.ask(question)  # ¶6 "has shown ... It has become the development highland", not ¶8's report on it
     assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
