@@ -243,7 +243,7 @@ def test_a_follow_up_stays_with_the_paragraph_it_was_just_shown(engine):
     history = ["has beijing's industrial internet been getting stronger lately"]
     assert [c.paragraph for c in engine.ask(history[0]).citations] == [6]
     answer = engine.ask("what does that make beijing then", history)
-    assert [c.paragraph for c in answer.citations] == [6] and ("It has become" in answer.answer or "has shown" in answer.answer)
+    assert [c.paragraph for c in answer.citations] == [6] and "development highland" in answer.answer
 
 
 def test_a_follow_up_leaves_the_paragraph_it_was_shown_for_one_holding_more_of_it(engine):
