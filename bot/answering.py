@@ -193,6 +193,23 @@ SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|t
                       r"quoted|introduced|up)\b", re.I)
 SPOKE = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
+# "What *exactly* were his recommendations?" asks what they say; a text naming them only by what they are for
+# ("recommendations for the development of ...") does not say it.
+DETAIL_ASKED = re.compile(r"\b(exactly|specifically|one by one|in detail|precisely|spell (?:them|it) out)\b", re.I)
+PURPOSE_AFTER = frozenset("for on about regarding concerning".split())
+# ... unless what they are for is what is asked: "recommendations for what exactly?", "aimed at what?"
+FOR_WHAT = re.compile(r"\b(?:for|on|about|at|towards?) what\b|\baim(?:ed|s)?\b|\bwhat\b.*\b(?:for|on|about|at)\W*"
+                      r"(?:exactly|specifically|precisely)?\W*$", re.I)
+
+
+def only_described(text: str, thing: str) -> bool:
+    """Every mention of the (plural) thing is followed by what it is for or about, never by what it is."""
+    tokens = words(text)
+    target = stem(thing)
+    found = [i for i, t in enumerate(tokens) if stem(t) == target]
+    return bool(found) and all(i + 1 < len(tokens) and tokens[i + 1] in PURPOSE_AFTER for i in found)
+
+
 UNNAMING = frozenset("our their his her its all some many various other these those several any leading typical key "
                      "relevant certain numerous multiple".split())
 
@@ -392,6 +409,14 @@ def _doer(word: str, other: str) -> bool:
     """One word is the other's doer ("reporter" of "report"), which stemming conflates: not the same word."""
     short, long = sorted((word, other), key=len)
     return long in (short + "er", short + "r", short + "or")
+
+
+def _undetailed(question: Question, text: str) -> str | None:
+    """The things a question asks the exact content of, which the text names only by their purpose."""
+    if not DETAIL_ASKED.search(question.text) or FOR_WHAT.search(question.text):
+        return None
+    plural = [w for w in question.words if w.endswith("s") and not w.endswith(("ss", "us", "is"))]  # not "consensus"
+    return next((question.as_typed(w) for w in plural if only_described(text, w)), None)
 
 
 def _listing(items: Sequence[str], joint: str = "or") -> str:
@@ -687,7 +712,7 @@ class Answerer:
                 or not _defines(citation.quote, question.defines):
             support = replace(support, focus_found=False)  # the number, date, deed or definition must be quoted
         if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported \
-                or self._nothing_asked_held(question, support):
+                or self._nothing_asked_held(question, support) or _undetailed(question, citation.text):
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
         answer = f"{shown} [1]"
@@ -931,6 +956,8 @@ class Answerer:
         """What the article doesn't say, in the asker's own words."""
         if question.unknown:
             return f"doesn't mention {_listing(question.unknown)}"
+        if thing := _undetailed(question, related.text):
+            return f"doesn't say what the “{thing}” are, only what they are for"
         if question.name_of and not names_it(related.text, question.name_of):
             return f"doesn't name the “{question.name_of}”"
         if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
@@ -951,12 +978,16 @@ class Answerer:
         if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
             return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
         if support.missing:
-            elsewhere = self._elsewhere(question, support.missing, related)
-            if absent := [w for w in support.missing if w not in elsewhere]:
-                return f"doesn't say anything about {_listing(absent)}"
-            places = ", ".join(f"¶{n}" for n in sorted({n for found in elsewhere.values() for n in found}))
-            return f"doesn't say that: it speaks of {_listing(support.missing, 'and')} in {places}"
+            return self._missing_words(question, support.missing, related)
         return f"doesn't say {PLACE_OR_PERSON.get(question.focus, 'that')}"  # "who came up with it?"
+
+    def _missing_words(self, question: Question, missing: Sequence[str], related: Citation) -> str:
+        """The words the closest paragraph lacks, said missing from the article only if no paragraph uses them."""
+        elsewhere = self._elsewhere(question, missing, related)
+        if absent := [w for w in missing if w not in elsewhere]:
+            return f"doesn't say anything about {_listing(absent)}"
+        places = ", ".join(f"¶{n}" for n in sorted({n for found in elsewhere.values() for n in found}))
+        return f"doesn't say that: it speaks of {_listing(missing, 'and')} in {places}"
 
     def _elsewhere(self, question: Question, missing: Sequence[str], related: Citation) -> dict[str, list[int]]:
         """The other paragraphs of the document that use each word the closest one lacks: "did li bohu release the

@@ -556,3 +556,13 @@ def test_a_follow_up_naming_only_a_person_after_turns_that_named_no_one_is_about
     history = ["who is Li Bohu?", "what did he say?", "tell me more", "why?"]  # "why?" asked of no one
     answer = engine.ask("and Yang?", history)
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what exactly were li bohu's specific recommendations?",
+                                      "can you list li bohu's macro recommendations one by one?"])
+def test_the_exact_content_of_things_named_only_by_their_purpose_is_not_given(engine, question):
+    answer = engine.ask(question)  # ¶2: "macro recommendations for the development of ...": what for, not what
+    assert answer.abstained and "doesn't say what the “recommendations” are, only what they are for" in answer.answer
+    assert answer.related[0].paragraph == 2
+    aimed = engine.ask("li bohu's macro recommendations, for what exactly")  # what they are for is what ¶2 says
+    assert not aimed.abstained and aimed.citations[0].paragraph == 2 and "macro recommendations" in aimed.answer
