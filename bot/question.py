@@ -529,7 +529,7 @@ _WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mention
 # "the name of the newspaper", "what are the zones called", "which companies did she mention by name".
 _NAME_ASKED = re.compile(
     r"\b(?:names?|titles?) of (?:the |these |those |its |their |his |her |all )?((?:[a-z'-]+ ){0,3}[a-z'-]+)|"
-    r"\bthe ([a-z-]+) (?:name|title)\W*$|"  # "the report's title", its possessive dropped
+    r"\bthe (?:[a-z-]+ ){0,3}?([a-z-]+) (?:name|title)\W*$|"  # "the (free trade) zone's name", its 's dropped
     r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
     r"(?:actually |really |even )?called\b|"
     r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b|"

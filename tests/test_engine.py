@@ -534,6 +534,8 @@ def test_words_the_closest_paragraph_lacks_are_not_said_to_be_missing_from_the_a
 def test_the_title_of_a_thing_is_its_name_not_another_things_title(engine, question):
     answer = engine.ask(question)  # not ¶2's "his speech titled "...""
     assert answer.citations[0].paragraph == 8 and "2020 Beijing Industrial Internet Development Report" in answer.answer
+    unnamed = engine.ask("what is the free trade zone's name?")  # ¶7 speaks of "free trade demonstration zones"
+    assert unnamed.abstained and unnamed.answer.startswith("The article doesn't name the “zone”")
     untitled = engine.ask("what was the title of yang xiuling's speech?")  # her paragraph gives her titles, not its
     assert untitled.abstained and untitled.answer.startswith("The article doesn't name the “speech”")
 

@@ -234,6 +234,7 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     ("whats her name", None), ("which academician actually gets named", "academician"),  # a word of a name, but English
     ("which yang xiuling companies did she mention by name", "companies"),  # a name before the thing says whose
     ("what's the title of the report", "report"), ("what's the report's title", "report"),
+    ("what is the free trade zone's name?", "zone"),
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
