@@ -152,6 +152,12 @@ GENDERS = (("she|her|hers|herself", "woman|women|female|lady|ladies|girl|madam|m
 # A person introduced by name and title, as news does: "Li Bohu, academician of ...", "Yang Xiuling, Deputy
 # Secretary-General of ...".
 INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
+# "What are Beijing's plans going forward?", "what's next?": what someone will do, told in news prose as "in the
+# next step", "in the future", "in the coming years".
+FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|(?:end |big |main )?goals?|gonna|going to|"
+                          r"intends?|ambitions?|roadmap|from now on)\b", re.I)
+FUTURE_TOLD = re.compile(r"\b(next steps?|in the future|going forward|from now on|in the coming \w+|will (?:next|then))\b",
+                         re.I)
 STATED_AS = (  # (how a question asks, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
      INTRODUCED),
@@ -159,6 +165,7 @@ STATED_AS = (  # (how a question asks, how a text states it)
      re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
     *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
     (re.compile(r"\b(year|years|yr|edition)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),  # "what year is it for?": "2020 ..."
+    (re.compile(r"\b(plans?|planning|roadmap)\b", re.I), FUTURE_TOLD),  # "beijing's plans?": "In the next step, Beijing will"
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -696,6 +703,7 @@ class Answerer:
         reasons = [self._gives_reason(question, g) for g in candidates]
         sayings = [self._reports_saying(question, g) for g in candidates]
         states = [self._tells_state(question, g) for g in candidates]
+        futures = [self._tells_future(question, g) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
         def score(group: list[Hit], support: Support) -> float:
             """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
@@ -705,6 +713,7 @@ class Answerer:
         order = sorted(range(len(candidates)), key=lambda i: (
             not (supports[i].focus_found and supports[i].unsupported <= fullest + FOCUS_MARGIN), other_gender[i],
             supports[i].unsupported > self.calibration.unsupported, not reasons[i], not sayings[i], not states[i],
+            not futures[i],
             -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
@@ -723,6 +732,7 @@ class Answerer:
                     and reasons[i] >= reasons[order[0]]  # a "why" answered with a reason cites none without one
                     and sayings[i] >= sayings[order[0]]  # nor "what did she say" a paragraph where no one says it
                     and states[i] >= states[order[0]]  # nor "how is it doing" one telling nothing it has become
+                    and futures[i] >= futures[order[0]]  # nor "what's next" one telling nothing to come
                     and other_gender[i] <= other_gender[order[0]]):  # nor a question about her one about him
                 continue
             extra, shown = self._cite(len(citations) + 1, group, question, retrieval)
@@ -759,7 +769,7 @@ class Answerer:
             found = [(g, s) for g, s in further if s.focus_found and self._deed_quoted(question, self._text(g))]
             candidates += [g for g, _ in found]
             supports += [s for _, s in found]
-        for has in (self._of_asked_gender, self._gives_reason, self._tells_state):
+        for has in (self._of_asked_gender, self._gives_reason, self._tells_state, self._tells_future):
             if not any(has(question, g) for g in candidates):
                 found_one = [g for g in groups[:DEED_SEARCH] if g not in candidates and has(question, g)][:1]
                 candidates += found_one
@@ -774,6 +784,10 @@ class Answerer:
     def _tells_state(self, question: Question, group: list[Hit]) -> bool:
         """"How is beijing's industrial internet doing?": a paragraph telling what it has become or shown."""
         return not STATE_ASKED.search(question.text) or bool(STATE_TOLD.search(self._text(group)))
+
+    def _tells_future(self, question: Question, group: list[Hit]) -> bool:
+        """"What are beijing's plans going forward?": a paragraph telling what comes next (any, for other questions)."""
+        return not FUTURE_ASKED.search(question.text) or bool(FUTURE_TOLD.search(self._text(group)))
 
     def _reports_saying(self, question: Question, group: list[Hit]) -> bool:
         """"What did the beijing official say?": a paragraph reporting someone saying something (any paragraph, for

@@ -568,3 +568,11 @@ def test_the_exact_content_of_things_named_only_by_their_purpose_is_not_given(en
     assert answer.related[0].paragraph == 2
     aimed = engine.ask("li bohu's macro recommendations, for what exactly")  # what they are for is what ¶2 says
     assert not aimed.abstained and aimed.citations[0].paragraph == 2 and "macro recommendations" in aimed.answer
+
+
+@pytest.mark.parametrize("question", ["wat r beijing's plans going forward", "what's the big goal for beijing?",
+                                      "what are beijing's plans for the future"])
+def test_plans_and_goals_are_answered_by_what_comes_next(engine, question):
+    answer = engine.ask(question)  # ¶7 "In the next step, Beijing will ...", not ¶8's report with its "goals"
+    assert answer.citations[0].paragraph == 7 and "In the next step" in answer.answer
+    assert engine.ask("whats the budget plan for the report?").abstained  # a plan is not any paragraph's future
