@@ -154,7 +154,7 @@ GENDERS = (("she|her|hers|herself", "woman|women|female|lady|ladies|girl|madam|m
 INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
 # "What are Beijing's plans going forward?", "what's next?": what someone will do, told in news prose as "in the
 # next step", "in the future", "in the coming years".
-FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|(?:end |big |main )?goals?|gonna|going to|"
+FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|gonna|going to|"
                           r"intends?|ambitions?|roadmap|from now on)\b", re.I)
 FUTURE_TOLD = re.compile(r"\b(next steps?|in the future|going forward|from now on|in the coming \w+|will (?:next|then))\b",
                          re.I)
