@@ -848,7 +848,8 @@ class Answerer:
             paragraph = doc.paragraphs[number - 1]
             following = [(s, e) for s, e in sentence_spans(paragraph) if s >= after
                          and not any(n == number and paragraph[s:e] in quote for n, quote in seen)
-                         and (not question.more_about or set(question.more_about) & term_set(paragraph[s:e]))]
+                         and (not question.more_about or set(question.more_about) & term_set(paragraph[s:e]))
+                         and (question.focus != Focus.REASON or REASON_MARKERS.search(paragraph[s:e]))]  # "why?": a reason
             if following:
                 start, end = with_neighbour(paragraph, *following[0], self.max_answer_chars)
                 start = max(start, following[0][0])  # never step back into what was shown

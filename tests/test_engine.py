@@ -323,6 +323,12 @@ def test_a_pronoun_two_turns_after_the_name_still_means_that_person(engine):
     assert answer.citations[0].paragraph == 2 and "Preliminary Practice" in answer.answer
 
 
+def test_a_bare_why_reads_on_to_a_sentence_giving_a_reason(engine):
+    history = ["who is Li Bohu?", "what did he say?", "tell me more"]  # ¶3 was shown; its next sentence gives no reason
+    answer = engine.ask("why?", history)
+    assert answer.citations[0].paragraph == 4 and "is of great significance" in answer.answer
+
+
 def test_a_question_naming_only_what_it_asks_is_asked_of_the_turn_before(engine):
     answer = engine.ask("what year", ["how many sub forums does zgc forum have"])
     assert answer.citations[0].paragraph == 1 and "2020" in answer.answer
