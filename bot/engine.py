@@ -114,10 +114,8 @@ class Engine:
             encoder = self._query_encoder(read_manifest(self.settings.index_dir))
             store = IndexStore.load(self.settings.index_dir, self.settings.model, encoder.dimension)
         except ForumbotError as exc:
-            if self._loaded:
+            if self._loaded:  # with no index yet, the caller's one line says it
                 log.error("reload failed, still serving index %s: %s", self._loaded.store.version, exc)
-            else:
-                log.error("no index loaded: %s", exc)
             raise
         loaded = self._prepare(store, encoder)
         # The corpus's words, which every support check compares a question's words with: encoded now, before the

@@ -3,6 +3,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -266,6 +267,14 @@ def test_wrong_arguments_fail_in_one_line_before_any_model_import(tmp_path, args
     result = forumbot_process(tmp_path, *args, **env)
     one_line_error(result.returncode, result.stderr, *words)
     assert result.stdout.strip() == "[]"  # not one of torch, sentence_transformers, transformers, onnxruntime
+
+
+def test_a_corrupt_index_is_said_once(tmp_path, engine):
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
+    (tmp_path / "index" / "current" / "vectors.faiss").write_bytes(b"not an index")
+    result = forumbot_process(tmp_path, "ask", "who is li bohu", FORUMBOT_INDEX_DIR=str(tmp_path / "index"),
+                              FORUMBOT_DATA_DIR=str(tmp_path / "data"))
+    one_line_error(result.returncode, result.stderr, "is corrupt", "forumbot index build")  # no log line repeating it
 
 
 class Terminal(io.StringIO):
