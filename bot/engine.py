@@ -25,7 +25,7 @@ from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
-from bot.question import Analyser, Focus, Question
+from bot.question import PRONOUN, Analyser, Focus, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 STACKS_CACHED = 64  # word lists whose vector rows are kept: a paragraph's ~100 words are ~150 KB
 KEYWORD_WEIGHT = 0.4  # BM25's share of the fused score; the middle of a broad plateau on labelled questions
+OWN_TERMS = 2  # a follow-up naming at least this much can be asked alone; "what year?" or "why not?" cannot
 # Offered when no document's header lists `examples:`; answered from the title and opening sentence.
 ABOUT_QUESTION = "What is this article about?"
 _SMALL_TALK_PHRASE = (
@@ -362,6 +363,14 @@ class Engine:
         return Search(analysed, query, previous)
 
     def _search(self, loaded: Loaded, search: Search, vector: np.ndarray) -> Answer:
+        answer = self._search_with(loaded, search, vector)
+        if answer.abstained and _may_stand_alone(search):  # the earlier turn only misled the search: asked afresh
+            alone = Search(search.analysed, search.analysed.text, None)
+            fresh = self._search_with(loaded, alone, loaded.encoder.encode_query(alone.query))
+            return answer if fresh.abstained else fresh
+        return answer
+
+    def _search_with(self, loaded: Loaded, search: Search, vector: np.ndarray) -> Answer:
         retrieval = retrieve(loaded.store, vector, search.query, KEYWORD_WEIGHT)
         if search.analysed.wants_more and search.previous is not None:
             return loaded.answerer.more(search.analysed, search.previous, retrieval)
@@ -370,6 +379,14 @@ class Engine:
                 return speaker
         cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
         return loaded.answerer.answer(search.analysed, retrieval, cited)
+
+
+def _may_stand_alone(search: Search) -> bool:
+    """"ok what did the academy guy say about the cloud": a follow-up only by its opening word, naming things of its
+    own and no one by a pronoun, which can be asked afresh when the earlier turn's words lead its search astray."""
+    asked = search.analysed
+    return (search.previous is not None and not asked.wants_more and len(asked.terms) >= OWN_TERMS
+            and not PRONOUN.search(asked.text))
 
 
 def _asked_again(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:

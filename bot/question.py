@@ -122,7 +122,7 @@ _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|ke
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
 _MORE_ABOUT = re.compile(r"\b(?:about|from|at|on|regarding|in)\s+(.+)$", re.I)  # "what else about the report"
-_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
+PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
@@ -357,7 +357,7 @@ class Analyser:
             alternatives=alternatives,
             names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
             unknown=unknown, language="en",
-            refers_back=bool(_PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
+            refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document,
             wants_more=more[0], more_about=more[1], about_document=about_document,

@@ -329,6 +329,12 @@ def test_a_bare_why_reads_on_to_a_sentence_giving_a_reason(engine):
     assert answer.citations[0].paragraph == 4 and "is of great significance" in answer.answer
 
 
+def test_a_follow_up_only_by_its_opening_word_is_asked_afresh_when_the_turn_before_misleads_it(engine):
+    history = ["so the industrial internet forum, was it a one day thing"]
+    answer = engine.ask("ok what did the chinese academy guy say about the cloud", history)  # "ok": no pronoun
+    assert not answer.abstained and answer.citations[0].paragraph == 3 and "cloud" in answer.answer
+
+
 def test_a_question_naming_only_what_it_asks_is_asked_of_the_turn_before(engine):
     answer = engine.ask("what year", ["how many sub forums does zgc forum have"])
     assert answer.citations[0].paragraph == 1 and "2020" in answer.answer
