@@ -132,6 +132,9 @@ MEASURE_PATTERNS = {
                           r"\b\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
                           r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b|"
                           r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
+    "month": re.compile(r"\b(january|february|march|april|june|july|august|september|october|november|december|"
+                       r"(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.|may \d|in may)\b|\b\d{4}-\d{2}\b|"
+                       r"\b(this|last|next) month\b", re.I),  # not the verb "may"
     "year": re.compile(r"\b(1[89]|20)\d{2}\b|\b(this|last|next) year\b", re.I),
 }
 
@@ -140,9 +143,9 @@ MEASURE_PATTERNS = {
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
 # How a measure is asked: never what the article "doesn't give an age for".
-MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly year".split())
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly month year".split())
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage",
-                 "calendar": "an exact date", "year": "a year"}
+                 "calendar": "an exact date", "month": "a month", "year": "a year"}
 
 
 # Words that ask for something a text states by its form rather than by that word: a role by a title after a
@@ -175,6 +178,7 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
                         r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
+ARITHMETIC = re.compile(r"\d\s*(?:[+*×÷^=]|plus|minus|times|divided by|multiplied by)\s*\d", re.I)  # not "2020-21"
 OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
 # Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
 ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
@@ -473,6 +477,17 @@ def _lacked(terms: Sequence[str], weight: dict[str, float], held: dict[str, floa
     return sum(weight[t] * (1 - held.get(t, 0.0)) for t in terms) / total if total else 0.0
 
 
+def _head_missing(question: Question, head: str) -> str:
+    """What is missing, said as it was asked: "who moderated", "which university", "the director", "the email"."""
+    if question.focus == Focus.PERSON:
+        if re.search(rf"\bthe {re.escape(head)}\b", question.text):
+            return f"doesn't name the “{head}”"  # a role: "who is the director of ..."
+        return f"doesn't say who “{head}”"
+    if not re.search(rf"\b(which|what) {re.escape(head)}\b", question.text):
+        return f"doesn't give the “{head}”"  # "what's her email": not "which email"
+    return f"doesn't say which “{head}”"
+
+
 class Answerer:
     """Turns analysed questions and retrievals into Answers for one loaded index version."""
 
@@ -695,8 +710,9 @@ class Answerer:
         on_topic = confidence >= self.calibration.threshold
         if (settled := self._settled(question, retrieval, confidence, on_topic)) is not None:
             return settled
-        if not retrieval.hits or (not question.about_document and not on_topic):
-            return self._abstain(question, confidence)
+        if not retrieval.hits or (not question.about_document and not on_topic) \
+                or (question.words and not any(map(specificity, question.words))) or ARITHMETIC.search(question.raw):
+            return self._abstain(question, confidence)  # "what's 2+2", "what is 2 plus 2": sums no article answers
         groups = retrieval.by_paragraph()
         candidates, supports = self._candidates(question, groups)
         other_gender = [not self._of_asked_gender(question, g) for g in candidates]
@@ -987,9 +1003,7 @@ class Answerer:
                      if w not in MEASURE_WORDS and question.measure not in DATE_MEASURES]
             return f"doesn't give {kind}" + (f" for {_listing(asked)}" if asked else "")
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
-            if question.focus == Focus.PERSON and re.search(rf"\bthe {re.escape(question.head)}\b", question.text):
-                return f"doesn't name the “{question.head}”"  # a role: "who is the director of ..."
-            return f"doesn't say {'who' if question.focus == Focus.PERSON else 'which'} “{question.head}”"
+            return _head_missing(question, question.head)
         if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
             return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
         if support.missing:
@@ -1008,14 +1022,13 @@ class Answerer:
         """The other paragraphs of the document that use each word the closest one lacks: "did li bohu release the
         report?" is not about something the article never mentions, only not in the paragraph about him."""
         doc = self.store.documents[related.doc]
-        found: dict[str, list[int]] = {}
+        found: dict[str, set[int]] = {}
         for w, t in zip(question.words, question.terms):
             if (typed := question.as_typed(w)) in missing:
-                numbers = [n for n in range(1, len(doc.paragraphs) + 1) if n != related.paragraph
-                           and any(stem(u) == t and not _doer(u, w) for u in self.paragraph_words[(doc.id, n)])]
-                if numbers:
-                    found[typed] = numbers
-        return found
+                numbers = {n for n, paragraph in enumerate(doc.paragraphs, 1) if n != related.paragraph  # names too
+                           and any(stem(u) == t and not _doer(u, w) for u in set(words(paragraph)))}
+                found[typed] = found.get(typed, numbers) & numbers  # "ai": "artificial" and "intelligence" both
+        return {typed: sorted(numbers) for typed, numbers in found.items() if numbers}
 
     def _abstain(self, question: Question, confidence: float) -> Answer:
         return replace(self.reply(question.raw, Kind.ABSTAINED), top_score=round(confidence, 4))

@@ -56,12 +56,13 @@ _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(?:https?://|www\.)[^)]*\)")
 _ADDRESS = re.compile(r"<?(?:https?://|www\.)\S+")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|```.*?```", re.I | re.S)  # pasted code: no words of the question
+_STRUCK = re.compile(r"~~.+?~~", re.S)  # Discord's strikethrough: words the asker crossed out ("who is ~~yang~~ li")
 
 
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
     text = _INVISIBLE.sub("", _ESCAPE.sub("", text))
-    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _CODE.sub(" ", text))))
+    text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _STRUCK.sub(" ", _CODE.sub(" ", text)))))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())
 

@@ -93,7 +93,7 @@ know tell told think thought seem seems look looks want wanted make makes made g
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
 argue argues argued state states stated one ones first second third fourth fifth someone
 happen happens happened happening occur occurs occurred doing done
-full real concrete particular individual plain simple brief rough
+full real concrete particular individual plain simple brief rough again
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal); "the *full* name",
 # "*real* world examples", "*concrete* actions": hedges on the thing asked, not things of their own
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
@@ -367,7 +367,9 @@ class Analyser:
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
             asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)),
             defines=_defined_thing(text, content, self.proper),
-            typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w))
+            typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w)
+            + tuple((w, t.lower()) for t in WORD.findall(core) if " " in (SHORTHAND.get(t.lower()) or "")
+                    for w in SHORTHAND[t.lower()].split()))  # "ai", not "artificial", is what was typed
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -484,9 +486,10 @@ MEASURES = [
     ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the (month|week)|weekday)\b|"
                             r"\bdate exactly\b|\bwhen\b.*\bexactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
     ("percent", re.compile(r"\b(what|which) (percent|percentage)\b|\bby how much\b|\bhow many percent\b", re.I)),
+    ("month", re.compile(r"\b(what|which) month\b", re.I)),
     ("year", re.compile(r"\b(what|which) (year|yr)\b", re.I)),  # "in recent years" gives none
 ]
-DATE_MEASURES = frozenset({"calendar", "year"})  # measures of when, not of how many
+DATE_MEASURES = frozenset({"calendar", "month", "year"})  # measures of when, not of how many
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
 # Nouns that only say "a person": "who is the *official* that spoke" is answered by a name, whatever the title.
 PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy guys gentleman official officials speaker

@@ -301,6 +301,29 @@ def test_a_second_paragraph_on_the_same_person_is_not_cited_as_someone_else(engi
     assert [c.paragraph for c in engine.ask("who is li bohu").citations] == [2]
 
 
+@pytest.mark.parametrize("question, history, said", [
+    ("is li bohu from beijing", [], "it speaks of “beijing” in ¶5, ¶6, ¶7, ¶8"),  # a name is a word the article uses
+    ("did li bohu and yang xiuling agree", [], "doesn't say anything about “agree”."),  # not "about “li”"
+    ("was the theme about ai", [], "doesn't say anything about “ai”."),  # as typed, not "artificial", nor ¶3's "intelligent"
+    ("what month was the forum", [], "doesn't give a month."),  # "yesterday morning" is no month
+    ("what is yang xiuling's email", [], "doesn't give the “email”."),  # not "which email"
+])
+def test_what_the_article_lacks_is_said_truly_and_in_the_askers_words(engine, question, history, said):
+    answer = engine.ask(question, history)
+    assert answer.abstained and said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["what's 2+2", "what is 2 plus 2", "2?"])
+def test_sums_are_not_answered_by_a_number_in_the_article(engine, question):
+    answer = engine.ask(question)  # ¶8's "two major achievements" is no answer to 2+2
+    assert answer.abstained and answer.related == () and answer.kind == Kind.ABSTAINED
+
+
+def test_again_asks_for_nothing_new(engine):
+    answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
+    assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
+
+
 def test_a_place_the_article_never_gives_is_said_to_be_missing(engine):
     answer = engine.ask("where was the forum held")
     assert answer.abstained and answer.answer.startswith("The article doesn't say where.")
@@ -457,6 +480,7 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
     ("hey so i was reading this at lunch and got kinda lost tbh — who is yang xiuling?", 5),  # chatter before a dash
     ("wats the thme of teh forum", 1), ("@everyone what's the theme lmao", 1),  # "lmao" is never "corrected" to "lao"
     ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
+    ("who is ~~yang~~ li bohu", 2),  # struck out: not asked
     ("what was li's speech called", 2),  # "his speech titled "..."" names it
     ("is beijings industrial internet ecosystem mature?", 6),  # holds "ecology": more of it than ¶8's "Beijing's ..."
 ])
