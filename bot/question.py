@@ -118,6 +118,9 @@ _ABOUT_DOCUMENT = re.compile(
     r"\bwhat is the title\W*$|\btitle of (this|the) (article|piece|story|post|news)\b|"
     r"\b(summar(y|ise|ize)( (it|this|that))?|sum (it|this|that) up|tl ?;? ?dr|gist|in a nutshell|"
     r"(main|key) (takeaway|point)s?)\W*$", re.I)
+# Who wrote something the article reports on ("who wrote the report", "the author of the study"), not the article.
+_ANOTHER_WORK = re.compile(r"\b(?:wrote|writes|authored|written|author|authors|writer|writers)(?: of| by)? "
+                           r"(?:the|that|its) (?!article|piece|story|post|writeup|write-up|document|news)[a-z]", re.I)
 _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|keep going|continue|elaborate|what else|"
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
@@ -347,7 +350,7 @@ class Analyser:
         alternatives = _alternatives(text)
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower())
                         and not self._other_side_known(stem(w.lower()), alternatives))
-        about_document = bool(_ABOUT_DOCUMENT.search(text))
+        about_document = bool(_ABOUT_DOCUMENT.search(text)) and not _ANOTHER_WORK.search(text)
         measure, measured = next(((kind, m.group(0)) for kind, pattern in MEASURES if (m := pattern.search(text))), (None, ""))
         own = [w for w in content if w not in words(measured)]  # "what year?" names only what it asks: a follow-up
         focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)

@@ -130,6 +130,12 @@ def test_questions_about_the_article_itself_are_answered_from_its_title_and_lead
     assert "reporter Zhang Qin" in answer.answer and engine.store.documents[answer.citations[0].doc].title in answer.answer
 
 
+@pytest.mark.parametrize("question", ["who wrote the report", "who authored the report"])
+def test_who_wrote_a_work_the_article_reports_on_is_not_its_reporter(engine, question):
+    answer = engine.ask(question)  # the report was issued by a bureau (¶8); no one is said to have written it
+    assert answer.abstained and "doesn't say who" in answer.answer and answer.related[0].paragraph == 8
+
+
 @pytest.mark.parametrize("question", ["who wrote this?", "who's the author of this article", "who covered it for the paper",
                                       "who authored the piece", "who's the journo", "whos the reporter"])
 def test_who_wrote_the_article_is_answered_by_its_byline(engine, question):
