@@ -777,7 +777,8 @@ class Answerer:
         if question.about_document:
             bylines = [g for g in groups if self.bylines[g[0].passage.doc] == g[0].passage.paragraph]
             candidates = (bylines[:1] + [g for g in candidates if g is not bylines[0]]) if bylines else candidates
-        supports = [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in candidates]
+        supports = [self.support(question, key, in_lead=self._about_asked_person(question, key))
+                    for key in ((g[0].passage.doc, g[0].passage.paragraph) for g in candidates)]
         if question.focus == Focus.PERSON and question.head and not any(s.focus_found for s in supports):
             # "who spoke?": the closest paragraphs don't say who did it; read on for one that does
             further = [(g, self.support(question, (g[0].passage.doc, g[0].passage.paragraph), in_lead=True))
@@ -791,6 +792,12 @@ class Answerer:
                 candidates += found_one
                 supports += [self.support(question, (g[0].passage.doc, g[0].passage.paragraph)) for g in found_one]
         return candidates, supports
+
+    def _about_asked_person(self, question: Question, key: tuple[str, int]) -> bool:
+        """A paragraph naming the person asked about: "did yang xiuling speak *at the forum*" is answered where she
+        speaks, which is at the event the article's lead reports."""
+        named = {stem(w.lower()) for name in question.names for w in name.split() if w.lower() in self.people}
+        return bool(named) and named <= self.paragraph_terms[key]
 
     def _of_asked_gender(self, question: Question, group: list[Hit]) -> bool:
         """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""

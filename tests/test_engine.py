@@ -325,6 +325,13 @@ def test_sums_are_not_answered_by_a_number_in_the_article(engine, question):
     assert answer.abstained and answer.related == () and answer.kind == Kind.ABSTAINED
 
 
+@pytest.mark.parametrize("question, paragraph", [("did yang xiuling speak at the forum", 5),
+                                                 ("did li bohu give a speech at the forum", 2)])
+def test_a_person_asked_about_at_the_articles_event_is_answered_where_they_speak(engine, question, paragraph):
+    answer = engine.ask(question)  # the lead's event is where every later paragraph is
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph and "speech" in answer.answer
+
+
 def test_again_asks_for_nothing_new(engine):
     answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
