@@ -25,7 +25,7 @@ from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
-from bot.question import PRONOUN, Analyser, Focus, Question
+from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
@@ -297,10 +297,11 @@ class Engine:
         A follow-up is searched together with the earlier question ("how old is he?" after "who is Li Bohu?"),
         or with what the bot last showed when that question named nothing ("tell me more")."""
         analysed = loaded.analyser.analyse(question)
-        if not history or not (analysed.refers_back or analysed.wants_more):
+        if not history or not (analysed.refers_back or analysed.wants_more or _of_another_person(analysed)):
             return analysed, analysed.text, None
         earlier = self._standing_for(loaded, history[-1], history[:-1])
-        if (again := _asked_again(loaded, earlier, analysed)) is not None:  # a question of its own: nothing to carry on
+        again = _asked_again(loaded, earlier, analysed) or _asked_of_the_other(loaded, earlier, analysed)
+        if again is not None:  # a question of its own: nothing to carry on
             return again, again.text, None
         people = loaded.answerer.people
         if analysed.words and set(analysed.words) <= people and not people & set(earlier.words):
@@ -393,6 +394,27 @@ def _may_stand_alone(search: Search) -> bool:
 def _asked_again(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:
     """"And yang?" after "how old is li bohu?" analysed as "how old is yang" (shown as asked); None for any other."""
     asked = _asked_of_another(earlier, follow_up, loaded.answerer.people)
+    return None if asked is None else replace(loaded.analyser.analyse(asked), raw=follow_up.raw)
+
+
+def _of_another_person(question: Question) -> bool:
+    """"The other speaker", "the other one", "who else": someone besides the person asked about before."""
+    said = question.text.split()
+    return (question.ordinal == "other" or "else" in said) \
+        and (question.focus == Focus.PERSON or bool(set(said) & (PERSON_NOUNS | {"one"})))
+
+
+def _asked_of_the_other(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:
+    """"And the other speaker?", "who else spoke?" after "who is li bohu?": the earlier question asked of the first
+    person the article introduces who is not the one asked about; None for any other follow-up."""
+    if not _of_another_person(follow_up):
+        return None
+    people = loaded.answerer.people
+    asked_before = people & set(earlier.words)
+    others = [name for name in loaded.answerer.introduced if not {w.lower() for w in name.split()} & asked_before]
+    if not asked_before or not others:
+        return None
+    asked = _asked_of_another(earlier, replace(follow_up, words=tuple(others[0].lower().split())), people)
     return None if asked is None else replace(loaded.analyser.analyse(asked), raw=follow_up.raw)
 
 

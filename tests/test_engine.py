@@ -332,6 +332,19 @@ def test_a_person_asked_about_at_the_articles_event_is_answered_where_they_speak
     assert not answer.abstained and answer.citations[0].paragraph == paragraph and "speech" in answer.answer
 
 
+@pytest.mark.parametrize("history, follow_up, paragraph, name", [
+    (["who is li bohu"], "and the other speaker?", 5, "Yang Xiuling"),
+    (["what did li bohu say"], "what did the other speaker say", 5, "Yang Xiuling"),
+    (["what did yang xiuling say"], "what did the other one say", 2, "Li Bohu"),
+    (["what did yang xiuling say"], "who else spoke", 2, "Li Bohu"),
+])
+def test_the_other_person_is_the_next_one_the_article_introduces(engine, history, follow_up, paragraph, name):
+    answer = engine.ask(follow_up, history)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph and name in answer.answer
+    other_thing = engine.ask("the other one?", ["what was the first achievement"])  # no person asked about before
+    assert other_thing.abstained and "doesn't say what the other one is" in other_thing.answer
+
+
 def test_again_asks_for_nothing_new(engine):
     answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
