@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import DATE_MEASURES, GENERIC_HEADS, LIGHT_VERBS, Focus, Question, proper_nouns, specificity
+from bot.question import DATE_MEASURES, GENERIC_HEADS, LIGHT_VERBS, PERSON_NOUNS, Focus, Question, proper_nouns, specificity
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -630,7 +630,7 @@ class Answerer:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.
         The people the article introduces are what is compared when the quote names one: a long quote about Yang
         Xiuling also says "industrial Internet", a name Li Bohu's quote holds too."""
-        if question.focus != Focus.PERSON:
+        if question.focus != Focus.PERSON and not set(question.words) & PERSON_NOUNS:  # "list all the speakers"
             return False
         named = {w for w in words(quote) if w in self.people} or {w for w in words(quote) if w in self.names}
         return bool(named) and not named & {w for c in citations for w in words(c.quote)}

@@ -345,6 +345,13 @@ def test_the_other_person_is_the_next_one_the_article_introduces(engine, history
     assert other_thing.abstained and "doesn't say what the other one is" in other_thing.answer
 
 
+@pytest.mark.parametrize("question", ["list all the speakers", "what are all the speakers' names"])
+def test_a_list_of_people_cites_each_person_the_article_quotes(engine, question):
+    answer = engine.ask(question)
+    assert [c.paragraph for c in answer.citations] == [2, 5]
+    assert "Li Bohu" in answer.answer and "Yang Xiuling" in answer.answer
+
+
 def test_again_asks_for_nothing_new(engine):
     answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
