@@ -547,6 +547,8 @@ def test_a_word_the_article_uses_but_never_defines_is_not_defined_by_quoting_it(
 def test_naming_a_few_of_unnamed_things_is_declined(engine):
     answer = engine.ask("name a few of those companies?", ["what kind of companies does the report look at"])
     assert answer.abstained and "doesn't name the “companies”" in answer.answer and answer.related[0].paragraph == 8
+    unnamed = engine.ask("name the foreign academicians")  # ¶1: "Chinese and foreign academicians discussed ..."
+    assert unnamed.abstained and "doesn't name the “academicians”" in unnamed.answer and unnamed.related[0].paragraph == 1
 
 
 def test_anything_else_about_a_topic_reads_on_to_what_speaks_of_it(engine):

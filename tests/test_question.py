@@ -236,6 +236,7 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     ("which yang xiuling companies did she mention by name", "companies"),  # a name before the thing says whose
     ("what's the title of the report", "report"), ("what's the report's title", "report"),
     ("what is the free trade zone's name?", "zone"),
+    ("name the foreign academicians", "academicians"), ("name all speakers", None),  # told to name them
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
