@@ -113,6 +113,14 @@ PLACE = re.compile(r"\b(in|at|from|near|inside|outside)\s+(the\s+)?[A-Z][a-z]+|"
                    r"Building|Stadium|Hotel|Campus|Village|Town)\b|https?://|\bwww\.")
 
 
+# Where someone works is told by the body they hold a post at: "Deputy Secretary-General of the Beijing Municipal
+# People's Government", "professor at the University of X".
+WORK_ASKED = re.compile(r"\bwhere (?:does|did|do|is|was) .{1,40}?\b(work|works|worked|working|employed|based)\b", re.I)
+ORGANISATION = re.compile(r"\b(?:of|at|for|with) the (?:[A-Z][\w’'-]*,? ){1,8}?(?:Government|Bureau|Ministry|Academy|"
+                          r"University|Institute|Department|Office|Committee|Commission|Company|Corporation|Group|"
+                          r"Association|Council|Agency|Administration)\b")
+
+
 def _has_place(text: str) -> bool:
     return bool(PLACE.search(text))
 
@@ -161,7 +169,7 @@ FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|gonna|g
                           r"intends?|ambitions?|roadmap|from now on)\b", re.I)
 FUTURE_TOLD = re.compile(r"\b(next steps?|in the future|going forward|from now on|in the coming \w+|will (?:next|then))\b",
                          re.I)
-STATED_AS = (  # (how a question asks, how a text states it)
+STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
      INTRODUCED),
     (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
@@ -169,6 +177,7 @@ STATED_AS = (  # (how a question asks, how a text states it)
     *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
     (re.compile(r"\b(year|years|yr|edition)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),  # "what year is it for?": "2020 ..."
     (re.compile(r"\b(plans?|planning|roadmap)\b", re.I), FUTURE_TOLD),  # "beijing's plans?": "In the next step, Beijing will"
+    (WORK_ASKED, ORGANISATION),  # "where does she work?": "Deputy Secretary-General of the ... Government"
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -288,6 +297,8 @@ def holds_focus(question: Question, text: str, closest: Closest | None = None) -
         return _counts(text, question.head, closest)
     if question.focus == Focus.PLACE and question.head:  # "which country": its head word is checked instead
         return True
+    if question.focus == Focus.PLACE and WORK_ASKED.search(question.text):
+        return bool(PLACE.search(text) or ORGANISATION.search(text))
     return FOCUS_CHECKS.get(question.focus, bool)(text)
 
 
@@ -647,7 +658,7 @@ class Answerer:
         held = {t: 1.0 for t in question.terms if t in present or (byline and question.about_document and t in AUTHOR_STEMS)}
         paragraph = self.store.documents[key[0]].paragraphs[key[1] - 1]
         for asking, stated in STATED_AS:  # "what's her job?" is answered by "Yang Xiuling, Secretary of ..."
-            asked = {m.group(0).lower() for m in asking.finditer(question.text)}
+            asked = {m.group(1).lower() for m in asking.finditer(question.text)}
             if asked and stated.search(paragraph):
                 held.update({t: 1.0 for w, t in zip(question.words, question.terms) if w in asked})
         if in_lead:

@@ -352,6 +352,13 @@ def test_a_list_of_people_cites_each_person_the_article_quotes(engine, question)
     assert "Li Bohu" in answer.answer and "Yang Xiuling" in answer.answer
 
 
+def test_where_someone_works_is_answered_by_the_body_they_hold_a_post_at(engine):
+    answer = engine.ask("where does she work", ["who is yang xiuling"])
+    assert not answer.abstained and answer.citations[0].paragraph == 5 and "Government" in answer.answer
+    place = engine.ask("where was the forum held")  # an organisation is no venue
+    assert place.abstained and place.answer.startswith("The article doesn't say where.")
+
+
 def test_again_asks_for_nothing_new(engine):
     answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
