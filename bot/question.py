@@ -540,8 +540,8 @@ _NAME_ASKED = re.compile(
     r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
     r"(?:actually |really |even )?called\b|"
     r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b|"
-    r"^(?:can you |could you |pls |please )?name (?:(?:a few|some|any|one|two|three|all)(?: of)? (?:the |these |those |its |their )?|"
-    r"(?:the |these |those |its |their ))"
+    r"^(?:can you |could you |pls |please )?name "
+    r"(?:(?:a few|some|any|one|two|three|all)(?: of)? (?:the |these |those |its |their )?|(?:the |these |those |its |their ))"
     r"((?:[a-z'-]+ ){0,2}[a-z'-]+)", re.I)  # "name a few of those companies"
 
 
