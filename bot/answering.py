@@ -165,7 +165,7 @@ GENDERS = (("she|her|hers|herself", "woman|women|female|lady|ladies|girl|madam|m
 INTRODUCED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+), (?:[A-Za-z-]+ ){1,4}(?:of|at|for)\b")
 # "What are Beijing's plans going forward?", "what's next?": what someone will do, told in news prose as "in the
 # next step", "in the future", "in the coming years".
-FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|gonna|going to|"
+FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|gonna|going to|how will|"
                           r"intends?|ambitions?|roadmap|from now on)\b", re.I)
 FUTURE_TOLD = re.compile(r"\b(next steps?|in the future|going forward|from now on|in the coming \w+|will (?:next|then))\b",
                          re.I)
@@ -197,6 +197,7 @@ ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added
 # "How is X doing?", "is X any good?": how far something has come, told in news prose by what it has become or
 # shown, or how it has improved.
 STATE_ASKED = re.compile(r"\b(how(?:'s| is| are) .{1,60}? (?:doing|going|getting on|coming along)|doing (?:well|ok|good|badly)|"
+                         r"how (?:has|have) .{1,60}? (?:changed|developed|grown|evolved|progressed|improved)|"
                          r"any good|how good|how well|progress|status|state of|how far along|rank\w*)\b", re.I)
 STATE_TOLD = re.compile(r"\b(has|have) (?:become|shown|grown|improved|achieved|reached|risen|made)\b|"
                         r"\b(?:improvement|enhancement|progress)\b", re.I)

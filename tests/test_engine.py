@@ -359,6 +359,13 @@ def test_where_someone_works_is_answered_by_the_body_they_hold_a_post_at(engine)
     assert place.abstained and place.answer.startswith("The article doesn't say where.")
 
 
+@pytest.mark.parametrize("question, paragraph", [("how will beijing develop the industrial internet", 7),
+                                                 ("how has beijing's industrial internet changed", 6)])
+def test_how_something_will_go_or_has_gone_is_answered_by_what_comes_next_or_what_it_has_become(engine, question, paragraph):
+    answer = engine.ask(question)  # not ¶8's report on it
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
 def test_again_asks_for_nothing_new(engine):
     answer = engine.ask("what's her name again", ["who is the deputy secretary general"])
     assert not answer.abstained and answer.citations[0].paragraph == 5 and "Yang Xiuling" in answer.answer
