@@ -169,6 +169,12 @@ FUTURE_ASKED = re.compile(r"\b(plans?|planning|going forward|future|next|gonna|g
                           r"intends?|ambitions?|roadmap|from now on)\b", re.I)
 FUTURE_TOLD = re.compile(r"\b(next steps?|in the future|going forward|from now on|in the coming \w+|will (?:next|then))\b",
                          re.I)
+SPOKE = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|"
+                   r"presentations?|lectures?)\b", re.I)
+WHO_SPOKE = re.compile(rf"\bwho(?:\s+[a-z]+){{0,2}}?\s+{SPOKE.pattern}", re.I)  # "who gave a *speech*", not "presented as"
+# Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
+ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
+                         r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
 STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
      INTRODUCED),
@@ -178,6 +184,7 @@ STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a te
     (re.compile(r"\b(year|years|yr|edition)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),  # "what year is it for?": "2020 ..."
     (re.compile(r"\b(plans?|planning|roadmap)\b", re.I), FUTURE_TOLD),  # "beijing's plans?": "In the next step, Beijing will"
     (WORK_ASKED, ORGANISATION),  # "where does she work?": "Deputy Secretary-General of the ... Government"
+    (WHO_SPOKE, ATTRIBUTION),  # "who talked about beijing?": "Yang Xiuling ... pointed out in her speech"
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -189,9 +196,6 @@ TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
 ARITHMETIC = re.compile(r"\d\s*(?:[+*×÷^=]|plus|minus|times|divided by|multiplied by)\s*\d", re.I)  # not "2020-21"
 OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
-# Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
-ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
-                         r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
 # "What did the official say?", "what did li talk about?": what someone said, of no topic in particular, is
 # answered where the article reports them saying it, not by a paragraph that only mentions their office.
 # "How is X doing?", "is X any good?": how far something has come, told in news prose by what it has become or
@@ -212,7 +216,6 @@ ARTICLE_ORDER = re.compile(r"\b(article|story|piece|writeup)\b|\b(mentions|menti
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
                       r"quoted|introduced|up)\b", re.I)
-SPOKE = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 # "What *exactly* were his recommendations?" asks what they say; a text naming them only by what they are for
 # ("recommendations for the development of ...") does not say it.
@@ -636,7 +639,8 @@ class Answerer:
         quoted_words = words(quote)
         deed = stem(question.head)
         said = [w for i, w in enumerate(quoted_words) if stem(w) == deed and not _describes(quoted_words, i)]
-        return bool(said) or self._closest(question.head, quoted_words) >= DEED_COSINE
+        spoken = bool(SPOKE.fullmatch(question.head) and ATTRIBUTION.search(quote))  # "who talked": "pointed out"
+        return bool(said) or spoken or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.

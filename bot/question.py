@@ -344,8 +344,9 @@ class Analyser:
         corrected = {w: w if w in names or w in CHATTER else self.correct(w) for w in expanded.split()}  # not "lmao" -> "lao"
         text = " ".join(corrected[w] for w in expanded.split())
         asking = _asking_verb(text)
-        content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER and w not in DISCOURSE
-                   and (len(w) > 1 or w.isdigit()) and w != asking]
+        spoken = _spoken_deed(text)
+        content = [w for w in words(text) if w not in STOPWORDS and w not in CHATTER
+                   and (w not in DISCOURSE or w == spoken) and (len(w) > 1 or w.isdigit()) and w != asking]
         kept = set(text.split())  # a part of a name typed apart ("xiu" in "yang xiu ling") was joined away
         alternatives = _alternatives(text)
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower())
@@ -494,6 +495,17 @@ MEASURES = [
 ]
 DATE_MEASURES = frozenset({"calendar", "month", "year"})  # measures of when, not of how many
 _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
+# Speaking, which DISCOURSE holds as words on how to answer ("what did he *talk* about"), is after "who" the deed
+# asked about: "who talked about beijing" is answered by a paragraph where someone speaks.
+_WHO_SPOKE = re.compile(r"\bwho\s+(?:(talk|talks|talked)|(?:gave|gives|give|delivered|made|held)\s+(?:a|an|the)?\s*"
+                        r"(speech|speeches|talk|talks|presentation|presentations|lecture|lectures))\b", re.I)
+
+
+def _spoken_deed(text: str) -> str | None:
+    """"Who *talked* about X", "who gave a *speech*": the deed asked about is speaking."""
+    return next((g.lower() for g in m.groups() if g), None) if (m := _WHO_SPOKE.search(text)) else None
+
+
 # Nouns that only say "a person": "who is the *official* that spoke" is answered by a name, whatever the title.
 PERSON_NOUNS = frozenset("""person people man men woman women lady ladies guy guys gentleman official officials speaker
 speakers expert experts someone somebody individual""".split())
@@ -504,7 +516,8 @@ _COUNTED = re.compile(r"\bhow many\s+((?:[a-z'-]+\s*){1,4})", re.I)
 # "what did li say about *ai chips*", "does the report talk about *security*": what something is said about.
 _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thinks|thought|mention|mentions|mentioned|"
                          r"speak|speaks|spoke|write|writes|wrote|cover|covers|covered|discuss|discusses|discussed)\s+"
-                         r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+)$", re.I)
+                         r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+?)"
+                         r"(?:\s+(?:at|during)\s+(?:the|this|that)\b.*)?$", re.I)  # not "... *at the forum*": where
 # The bot's own view asked for: it only quotes the article.
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
@@ -596,6 +609,14 @@ def _role(match: re.Match) -> str | None:
     return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD | PERSON_NOUNS else None
 
 
+def _who_deed(text: str) -> str | None:
+    """"Who *moderated* the forum": the deed is what the cited text must hold; "who took part" names none."""
+    if spoken := _spoken_deed(text):
+        return spoken
+    deed = next(m.group(1).lower() for m in _WHO.finditer(text))
+    return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
+
+
 def _head(text: str, focus: Focus) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
     A date question needs a date, not the word "year" itself."""
@@ -605,9 +626,8 @@ def _head(text: str, focus: Focus) -> str | None:
         return None
     if role := _WHO_ROLE.search(text):
         return _role(role)
-    deed = next((m.group(1).lower() for m in _WHO.finditer(text)), None)
-    if deed:  # "who *moderated* the forum": the deed is what the cited text must hold
-        return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
+    if _WHO.search(text):
+        return _who_deed(text)
     for pattern in (_HEAD, _POSSESSED):
         for match in pattern.finditer(text):
             typed = match.group(1).lower().split()

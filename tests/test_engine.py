@@ -661,3 +661,18 @@ def test_plans_and_goals_are_answered_by_what_comes_next(engine, question):
     answer = engine.ask(question)  # ¶7 "In the next step, Beijing will ...", not ¶8's report with its "goals"
     assert answer.citations[0].paragraph == 7 and "In the next step" in answer.answer
     assert engine.ask("whats the budget plan for the report?").abstained  # a plan is not any paragraph's future
+
+
+@pytest.mark.parametrize("question, paragraph", [("who talked about beijing at the forum", 5),
+                                                 ("who gave a speech about beijing at the forum", 5),
+                                                 ("who talks about manufacturing", 3)])
+def test_who_talked_or_gave_a_speech_is_answered_where_someone_speaks(engine, question, paragraph):
+    answer = engine.ask(question)  # not ¶8, where a bureau issues the report at the forum
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("question", ["who talked about the weather at the forum",
+                                      "who spoke about the weather at the forum"])
+def test_a_speaker_is_not_named_for_a_topic_no_one_spoke_about(engine, question):
+    answer = engine.ask(question)  # "at the forum" says where, not what about: it must not hold the topic
+    assert answer.abstained and not answer.citations

@@ -245,6 +245,14 @@ def test_the_thing_whose_name_is_asked(analyser, typed, thing):
 def test_what_something_is_said_about_is_the_topic(analyser):
     assert analyser.analyse("what did yang say about the critical period").topic == ("critic", "period")
     assert analyser.analyse("who is li bohu").topic == ()
+    assert analyser.analyse("who spoke about the weather at the forum").topic == ("weather",)  # where, not what
+
+
+@pytest.mark.parametrize("question, head", [("who talked about beijing", "talked"), ("who gave a speech on ai", "speech"),
+                                            ("who took part", None)])
+def test_speaking_asked_after_who_is_the_deed_asked(analyser, question, head):
+    analysed = analyser.analyse(question)
+    assert analysed.head == head and (head is None or head in analysed.words)
 
 
 @pytest.mark.parametrize("question, asks", [("who said that", True), ("ok who said all this?", True),
