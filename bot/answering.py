@@ -185,6 +185,10 @@ STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a te
     (re.compile(r"\b(plans?|planning|roadmap)\b", re.I), FUTURE_TOLD),  # "beijing's plans?": "In the next step, Beijing will"
     (WORK_ASKED, ORGANISATION),  # "where does she work?": "Deputy Secretary-General of the ... Government"
     (WHO_SPOKE, ATTRIBUTION),  # "who talked about beijing?": "Yang Xiuling ... pointed out in her speech"
+    (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:s|ed)?|propose[sd]?|suggest(?:s|ed)?|"
+                r"highlight(?:s|ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),  # "why did li stress it?"
+    (re.compile(r"\b(start(?:s|ed)?|begin|begins|began|begun|open(?:s|ed)?|launch(?:es|ed)?|commence[sd]?)\b", re.I),
+     re.compile(r"\b(kick(?:s|ed)? off|start(?:s|ed)|beg[au]n|opened|launched|commenced|got under ?way)\b", re.I)),
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -708,6 +712,8 @@ class Answerer:
                 return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
         if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
             return False
+        if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < 0.5:
+            return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
         if not _defines(paragraph, question.defines):  # "what does X mean": X used is not X explained
             return False
         if question.topic:  # "what did li say about ai chips": the text must be about them
@@ -1018,6 +1024,8 @@ class Answerer:
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
         if question.defines and not _defines(related.quote, question.defines):
             return f"doesn't say what “{' '.join(question.defines)}” means"
+        if not support.focus_found and question.deed and question.as_typed(question.deed) in support.missing:
+            return self._missing_words(question, [question.as_typed(question.deed)], related)
         if question.ordinal and not support.focus_found and not re.search(rf"\b{question.ordinal}\b", related.text, re.I):
             return f"doesn't say what the {question.ordinal} one is"
         if not support.focus_found and question.focus in (Focus.NUMBER, Focus.DATE):

@@ -676,3 +676,17 @@ def test_who_talked_or_gave_a_speech_is_answered_where_someone_speaks(engine, qu
 def test_a_speaker_is_not_named_for_a_topic_no_one_spoke_about(engine, question):
     answer = engine.ask(question)  # "at the forum" says where, not what about: it must not hold the topic
     assert answer.abstained and not answer.citations
+
+
+@pytest.mark.parametrize("question, deed", [("why was the forum postponed", "postponed"),
+                                            ("when was the forum cancelled", "cancelled"),
+                                            ("what time did the forum end", "end")])
+def test_a_why_or_when_about_something_that_never_happened_is_not_answered(engine, question, deed):
+    answer = engine.ask(question)  # not ¶1, where the forum kicked off, nor ¶8's report
+    assert answer.abstained and not answer.citations and f"“{deed}”" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["when did the forum start", "when did the forum begin"])
+def test_a_start_asked_in_other_words_is_answered_by_the_kick_off(engine, question):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == 1 and "Yesterday morning" in answer.answer

@@ -283,3 +283,13 @@ def test_a_passive_get_names_no_thing(analyser):
 def test_more_about_a_topic_is_still_more(analyser, question, more, about):
     q = analyser.analyse(question)
     assert (q.wants_more, q.more_about) == (more, about)
+
+
+@pytest.mark.parametrize("question, deed", [("why was the forum postponed", "postponed"),
+                                            ("why did li bohu cancel his talk", "cancel"),
+                                            ("when was the report released", None),  # the corpus says it
+                                            ("when did the forum take place", None),  # a light verb
+                                            ("why does it need upgrading", None),  # an everyday word
+                                            ("is beijing a leader", None)])  # no why or when
+def test_the_deed_of_a_why_or_when_question_is_a_verb_the_corpus_never_uses(analyser, question, deed):
+    assert analyser.analyse(question).deed == deed
