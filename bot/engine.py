@@ -40,11 +40,11 @@ OWN_TERMS = 2  # a follow-up naming at least this much can be asked alone; "what
 ABOUT_QUESTION = "What is this article about?"
 _SMALL_TALK_PHRASE = (
     r"(hi|hello|hey|hiya|yo|howdy|greetings|good (morning|afternoon|evening)|thanks?( you)?( so much)?|thx|ty|cheers|"
-    r"ok(ay)?|cool|nice|great|bye|goodbye|help|\?+|what can you do|what do you do|what do you know|who are you|"
+    r"ok(ay)?|cool|nice|great|good|bad|bye|goodbye|help|\?+|what can you do|what do you do|what do you know|who are you|"
     r"got it|lol|lmao|haha|hmm+|ah|oh|i see|no|nope|yes|yep|yeah|k|makes sense|understood|perfect|awesome|"
     r"what are you|how do i use (you|this)|how does this work|what can i ask( you)?)")
 # Greetings, thanks and remarks ("ok thanks", "got it"), alone or strung together: never a question.
-_SMALL_TALK = re.compile(rf"^{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
+_SMALL_TALK = re.compile(rf"^[!/.]?{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
                          re.I)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # Terminal escape sequences pasted with a question (colours, titles): the whole sequence goes, not only its ESC,
@@ -57,11 +57,14 @@ _ADDRESS = re.compile(r"<?(?:https?://|www\.)\S+")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|```.*?```", re.I | re.S)  # pasted code: no words of the question
 _STRUCK = re.compile(r"~~.+?~~", re.S)  # Discord's strikethrough: words the asker crossed out ("who is ~~yang~~ li")
+# Discord's custom emoji, role, user and channel mentions (<:pepe:123>, <@&123>): no words of the question ("pepe"
+# had been taken for a name the article never mentions). Spoiler bars go; the words they hide are asked.
+_DISCORD_TOKEN = re.compile(r"<(?:a?:\w+:|@[!&]?|#)\d+>|\|\|")
 
 
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
-    text = _INVISIBLE.sub("", _ESCAPE.sub("", text))
+    text = _DISCORD_TOKEN.sub(" ", _INVISIBLE.sub("", _ESCAPE.sub("", text)))
     text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _STRUCK.sub(" ", _CODE.sub(" ", text)))))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())

@@ -72,7 +72,7 @@ def test_near_topic_questions_say_what_the_article_does_not_say(engine, question
         assert answer.related[0].paragraph == paragraph
 
 
-@pytest.mark.parametrize("question", ["hi", "Hello!", "thanks", "help", "what can you do?", "", "   "])
+@pytest.mark.parametrize("question", ["hi", "Hello!", "thanks", "help", "!help", "good bot", "what can you do?", "", "   "])
 def test_small_talk_gets_help_never_citations(engine, question):
     answer = engine.ask(question)
     assert answer.kind == Kind.HELP and answer.citations == ()
@@ -528,6 +528,7 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
     ("wats the thme of teh forum", 1), ("@everyone what's the theme lmao", 1),  # "lmao" is never "corrected" to "lao"
     ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
     ("who is ~~yang~~ li bohu", 2),  # struck out: not asked
+    ("<:pepehands:123456789012345678> who is li bohu", 2), ("<@&987654321> who is ||li bohu||", 2),  # Discord markup
     ("what was li's speech called", 2),  # "his speech titled "..."" names it
     ("is beijings industrial internet ecosystem mature?", 6),  # holds "ecology": more of it than ¶8's "Beijing's ..."
 ])
