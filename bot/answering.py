@@ -211,6 +211,7 @@ STATE_TOLD = re.compile(r"\b(has|have) (?:become|shown|grown|improved|achieved|r
                         r"\b(?:improvement|enhancement|progress)\b", re.I)
 SAYING_ASKED = re.compile(r"\b(say|said|says|talk|talked|speak|spoke|mention|mentioned)\b(?:\W+about)?\W*$", re.I)
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")  # a name of two words, or an organisation's
+WHO_SAID_IT = re.compile(r"\bwho\s+(?:said|says|stated|claimed|argued|thinks|believes|pointed out|mentioned)\b", re.I)
 NEAREST_SPEAKER = "The nearest speaker the article names before that passage: "
 # Who came when: "who spoke first", "the second speaker", "who spoke after li".
 ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before) ([a-z]+)\b", re.I)
@@ -778,8 +779,18 @@ class Answerer:
                     or self._someone_else(question, citations, extra.quote)):
                 citations.append(extra)
                 answer += f" {shown} [{extra.n}]"
+        if WHO_SAID_IT.search(question.text) and not any(self.people & set(words(c.quote)) for c in citations):
+            answer = self._with_speaker(question, answer, citations)  # "who said X": the words alone name no one
         return Answer(question.raw, answer, False, tuple(citations), index_version=self.store.version,
                       kind=Kind.ANSWERED, top_score=round(confidence, 4))
+
+    def _with_speaker(self, question: Question, answer: str, citations: list[Citation]) -> str:
+        """The answer and, cited after it, the speaker named nearest before the words quoted."""
+        shown = Answer(question.raw, answer, False, tuple(citations))
+        if (said := self.speaker(question, shown)) is None or said.citations[0].quote in answer:
+            return answer
+        citations.append(replace(said.citations[0], n=len(citations) + 1))
+        return f"{answer} {said.answer.removesuffix(' [1]')} [{len(citations)}]"
 
     def _nothing_asked_held(self, question: Question, support: Support) -> bool:
         """"What did yang xiuling study?": a paragraph holding her name and none of what is asked of her. Not of a

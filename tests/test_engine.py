@@ -691,3 +691,16 @@ def test_a_why_or_when_about_something_that_never_happened_is_not_answered(engin
 def test_a_start_asked_in_other_words_is_answered_by_the_kick_off(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1 and "Yesterday morning" in answer.answer
+
+
+@pytest.mark.parametrize("question, paragraphs", [
+    ("who said the smart industrial internet is of great significance", [4, 3]),  # ¶4's words, ¶3's Li Bohu
+    ("who said beijing will build a national demonstration base", [7, 5]),  # ¶7's words, ¶5's Yang Xiuling
+    ("who said beijing is in a critical period", [5]),  # the words name her already
+])
+def test_who_said_what_the_article_says_cites_the_nearest_speaker_too(engine, question, paragraphs):
+    from bot.answering import NEAREST_SPEAKER
+
+    answer = engine.ask(question)
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == paragraphs
+    assert (NEAREST_SPEAKER in answer.answer) == (len(paragraphs) > 1)
