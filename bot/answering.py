@@ -184,6 +184,8 @@ STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a te
     (re.compile(r"\b(year|years|yr|edition)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),  # "what year is it for?": "2020 ..."
     (re.compile(r"\b(plans?|planning|roadmap)\b", re.I), FUTURE_TOLD),  # "beijing's plans?": "In the next step, Beijing will"
     (WORK_ASKED, ORGANISATION),  # "where does she work?": "Deputy Secretary-General of the ... Government"
+    (re.compile(r"\b(presentations?|lectures?|talks?)\b", re.I),  # "li's lecture": his speech; not "address"
+     re.compile(r"\b(speech|speeches|talks?|presentations?|lectures?|keynotes?|remarks)\b", re.I)),
     (WHO_SPOKE, ATTRIBUTION),  # "who talked about beijing?": "Yang Xiuling ... pointed out in her speech"
     (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:s|ed)?|propose[sd]?|suggest(?:s|ed)?|"
                 r"highlight(?:s|ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),  # "why did li stress it?"
@@ -244,19 +246,20 @@ UNNAMING = frozenset("our their his her its all some many various other these th
 
 
 CALLED = frozenset("titled entitled called named".split())
+SPEECH_STEMS = frozenset(stem(w) for w in "speech talk presentation lecture remarks".split())  # one thing
 
 
 def names_it(text: str, thing: str) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
     "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report")."""
     tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
-    target = stem(thing)
+    targets = SPEECH_STEMS if stem(thing) in SPEECH_STEMS else {stem(thing)}  # "li's *lecture*": "his speech titled"
 
     def a_name(token: str) -> bool:
         return token[0].isupper() or token in "\"“”"
 
     for i, token in enumerate(tokens):
-        if stem(token.lower()) != target:
+        if stem(token.lower()) not in targets:
             continue
         after = tokens[i + 1:i + 2]
         if after and after[0].lower() in CALLED:  # "titled "Research ...""

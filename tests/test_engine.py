@@ -704,3 +704,10 @@ def test_who_said_what_the_article_says_cites_the_nearest_speaker_too(engine, qu
     answer = engine.ask(question)
     assert not answer.abstained and [c.paragraph for c in answer.citations] == paragraphs
     assert (NEAREST_SPEAKER in answer.answer) == (len(paragraphs) > 1)
+
+
+@pytest.mark.parametrize("question", ["name of li's presentation?", "what was li's lecture called"])
+def test_a_speech_asked_for_by_another_word_for_it_is_named_by_its_title(engine, question):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == 2 and "Research and Preliminary" in answer.answer
+    assert engine.ask("what was yang's presentation called").abstained  # hers has no title
