@@ -221,8 +221,10 @@ ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before)
 ARTICLE_ORDER = re.compile(r"\b(article|story|piece|writeup)\b|\b(mentions|mentioned|named|quotes|quoted|lists|listed)\b",
                            re.I)  # not "introduced" ("at the forum") or "report" (one of the article's own things)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
+ORDERED_PERSON = re.compile(r"\b(?:first|second|third|fourth|fifth|last) (?:speaker|person|academician|official|guy|"
+                            r"lady|woman|man)\b", re.I)
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
-                      r"quoted|introduced|up)\b", re.I)
+                      r"names|mentions|quoted|introduced|up)\b", re.I)
 # Words before a noun that point at it without naming it: "our newspaper", "all parties".
 # "What *exactly* were his recommendations?" asks what they say; a text naming them only by what they are for
 # ("recommendations for the development of ...") does not say it.
@@ -596,7 +598,8 @@ class Answerer:
         asks no such order."""
         names = self.introduced
         asks_order = (question.focus == Focus.PERSON and SPEAKING.search(question.text)) or (  # "was li the first
-            question.focus == Focus.YES_NO and self.people & set(question.words) and SPOKE.search(question.text))  # speaker?"
+            question.focus == Focus.YES_NO and self.people & set(question.words) and SPOKE.search(question.text)) \
+            or ORDERED_PERSON.search(question.text)  # speaker?", "what did the second speaker say"
         order = ORDER.search(question.text) if asks_order else None
         if not order or not names:
             return None

@@ -482,7 +482,7 @@ def test_a_why_question_is_answered_with_the_sentence_giving_the_aim(engine):
 @pytest.mark.parametrize("question, paragraph", [
     ("who's the first speaker the article mentions?", 2), ("who's the 2nd speaker that gets named", 5),
     ("who is mentioned after li", 5), ("which speaker does the article introduce last", 5),
-    ("who was the first person quoted?", 2),
+    ("who was the first person quoted?", 2), ("who's the second person the article names", 5),
 ])
 def test_speakers_come_in_the_order_the_article_introduces_them(engine, question, paragraph):
     answer = engine.ask(question)
@@ -498,6 +498,7 @@ def test_speakers_come_in_the_order_the_article_introduces_them(engine, question
     ("who spoke first according to the report", "The article doesn't say who spoke first.", 2),  # the report is
     ("who was introduced first at the forum?", "The article doesn't say who spoke first.", 2),  # ¶8's, not this
     ("who spoke after li", "The article doesn't say who spoke after Li Bohu. The next person it introduces", 5),
+    ("what did the second speaker say", "The article doesn't say who spoke second. The second person", 5),
     ("who spoke before yang", "The article doesn't say who spoke before Yang Xiuling. The previous person", 2),
     ("who was the last speaker", "The article doesn't say who spoke last. The last person it introduces", 5),
 ])
