@@ -744,7 +744,7 @@ class Answerer:
             return self._abstain(question, confidence)  # "what's 2+2", "what is 2 plus 2": sums no article answers
         groups = retrieval.by_paragraph()
         candidates, supports = self._candidates(question, groups)
-        other_gender = [not self._of_asked_gender(question, g) for g in candidates]
+        other_gender = [not self._of_asked_gender(question, g) and not self._byline_asked(question, g) for g in candidates]
         reasons = [self._gives_reason(question, g) for g in candidates]
         sayings = [self._reports_saying(question, g) for g in candidates]
         states = [self._tells_state(question, g) for g in candidates]
@@ -770,7 +770,7 @@ class Answerer:
             return self._not_in_article(question, support, citation, confidence)
         citations = [citation]
         answer = f"{shown} [1]"
-        by_the_byline = question.about_document and self.bylines[citation.doc] == citation.paragraph
+        by_the_byline = self._byline_asked(question, best)
         for i in order[1:] if not by_the_byline else ():  # "who's the reporter": the byline, not the report too
             group, other = candidates[i], supports[i]
             if not (len(citations) < self.max_citations and other.focus_found and other.unsupported <= support.unsupported
@@ -837,6 +837,10 @@ class Answerer:
         speaks, which is at the event the article's lead reports."""
         named = {stem(w.lower()) for name in question.names for w in name.split() if w.lower() in self.people}
         return bool(named) and named <= self.paragraph_terms[key]
+
+    def _byline_asked(self, question: Question, group: list[Hit]) -> bool:
+        """"How old is he?" after "who wrote this?": the byline's writer, whom no "he" or "she" names."""
+        return question.about_document and self.bylines[group[0].passage.doc] == group[0].passage.paragraph
 
     def _of_asked_gender(self, question: Question, group: list[Hit]) -> bool:
         """"And her?" after answers about him: a paragraph that speaks of her (any paragraph, when no one is)."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answer import MAX_HISTORY, Answer, Kind
-from bot.answering import Answerer, genders_of
+from bot.answering import AUTHOR_STEMS, Answerer, genders_of
 from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, stems_version, write_calibration
 from bot.corpus import load_corpus
@@ -310,6 +310,9 @@ class Engine:
         if analysed.words and set(analysed.words) <= people and not people & set(earlier.words):
             return analysed, analysed.text, None  # "and yang?" after a turn that asked of no one: about her
         previous = self._answer(loaded, history[-1], history[:-1])
+        if earlier.about_document and set(earlier.terms) & AUTHOR_STEMS and genders_of(analysed.text) \
+                and not people & set(analysed.words):
+            return replace(analysed, about_document=True), f"{analysed.text} {earlier.text}", previous  # the byline's
         shown = previous.citations or previous.related
         if shown and (earlier.wants_more or not earlier.terms):  # "tell me more" names nothing: what it showed does
             return analysed, f"{analysed.text} {shown[0].quote}", previous

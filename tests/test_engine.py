@@ -712,3 +712,11 @@ def test_a_speech_asked_for_by_another_word_for_it_is_named_by_its_title(engine,
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 2 and "Research and Preliminary" in answer.answer
     assert engine.ask("what was yang's presentation called").abstained  # hers has no title
+
+
+@pytest.mark.parametrize("question, abstained", [("who is he", False), ("how old is he", True),
+                                                 ("which newspaper does he work for", True)])
+def test_he_after_who_wrote_the_article_is_the_writer_of_the_byline(engine, question, abstained):
+    answer = engine.ask(question, ["who wrote the article"])  # not Li Bohu, the first "he" of the article
+    assert answer.abstained == abstained
+    assert (answer.related if abstained else answer.citations)[0].paragraph == 1
