@@ -175,6 +175,17 @@ WHO_SPOKE = re.compile(rf"\bwho(?:\s+[a-z]+){{0,2}}?\s+{SPOKE.pattern}", re.I)  
 # Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
 ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
                          r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
+# Deeds asked about in other words than a text's, in general English news prose: "who *published* it" is answered
+# by "issued", "when did it *start*" by "kicked off", "why did li *stress* it" by "pointed out".
+DEEDS_IN_OTHER_WORDS = (
+    (re.compile(r"\b(publish(?:es|ed)?|issue[sd]?|release[sd]?|put out|unveil(?:s|ed)?)\b", re.I),
+     re.compile(r"\b(published|issued|released|put out|unveiled|launched)\b", re.I)),
+    (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:s|ed)?|propose[sd]?|suggest(?:s|ed)?|"
+                r"highlight(?:s|ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),
+    (re.compile(r"\b(start(?:s|ed)?|begin|begins|began|begun|open(?:s|ed)?|launch(?:es|ed)?|commence[sd]?)\b", re.I),
+     re.compile(r"\b(kick(?:s|ed)? off|start(?:s|ed)|beg[au]n|opened|launched|commenced|got under ?way)\b", re.I)),
+)
+DEEDS_STATED_AS = ((SPOKE, ATTRIBUTION), *DEEDS_IN_OTHER_WORDS)  # "who *talked*": "pointed out in her speech"
 STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
      INTRODUCED),
@@ -187,10 +198,7 @@ STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a te
     (re.compile(r"\b(presentations?|lectures?|talks?)\b", re.I),  # "li's lecture": his speech; not "address"
      re.compile(r"\b(speech|speeches|talks?|presentations?|lectures?|keynotes?|remarks)\b", re.I)),
     (WHO_SPOKE, ATTRIBUTION),  # "who talked about beijing?": "Yang Xiuling ... pointed out in her speech"
-    (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:s|ed)?|propose[sd]?|suggest(?:s|ed)?|"
-                r"highlight(?:s|ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),  # "why did li stress it?"
-    (re.compile(r"\b(start(?:s|ed)?|begin|begins|began|begun|open(?:s|ed)?|launch(?:es|ed)?|commence[sd]?)\b", re.I),
-     re.compile(r"\b(kick(?:s|ed)? off|start(?:s|ed)|beg[au]n|opened|launched|commenced|got under ?way)\b", re.I)),
+    *DEEDS_IN_OTHER_WORDS,
 )
 # Who a text speaks of by gender: "what did *she* say" is not answered by "in *his* speech".
 GENDERED = tuple((pronoun, re.compile(rf"\b({pronoun}|{person})\b", re.I)) for pronoun, person in GENDERS)
@@ -650,8 +658,8 @@ class Answerer:
         quoted_words = words(quote)
         deed = stem(question.head)
         said = [w for i, w in enumerate(quoted_words) if stem(w) == deed and not _describes(quoted_words, i)]
-        spoken = bool(SPOKE.fullmatch(question.head) and ATTRIBUTION.search(quote))  # "who talked": "pointed out"
-        return bool(said) or spoken or self._closest(question.head, quoted_words) >= DEED_COSINE
+        stated = any(asking.fullmatch(question.head) and told.search(quote) for asking, told in DEEDS_STATED_AS)
+        return bool(said) or stated or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.

@@ -300,6 +300,9 @@ class Engine:
         A follow-up is searched together with the earlier question ("how old is he?" after "who is Li Bohu?"),
         or with what the bot last showed when that question named nothing ("tell me more")."""
         analysed = loaded.analyser.analyse(question)
+        if history and analysed.about_document and _OTHER_WORK.search(analysed.text) \
+                and not loaded.analyser.analyse(history[-1]).about_document:  # "who wrote *it*" after the report
+            analysed = replace(analysed, about_document=False, refers_back=True)
         if not history or not (analysed.refers_back or analysed.wants_more or _of_another_person(analysed)):
             return analysed, analysed.text, None
         earlier = self._standing_for(loaded, history[-1], history[:-1])
@@ -395,6 +398,11 @@ def _may_stand_alone(search: Search) -> bool:
     asked = search.analysed
     return (search.previous is not None and not asked.wants_more and len(asked.terms) >= OWN_TERMS
             and not PRONOUN.search(asked.text))
+
+
+# "Who wrote it?" after a turn about something else than the article: "it" is that thing ("who wrote this?" is the
+# article whatever came before).
+_OTHER_WORK = re.compile(r"\b(?:wrote|writes|authored|written)(?: by)? (?:it|that|them)\b")
 
 
 def _asked_again(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:

@@ -720,3 +720,11 @@ def test_he_after_who_wrote_the_article_is_the_writer_of_the_byline(engine, ques
     answer = engine.ask(question, ["who wrote the article"])  # not Li Bohu, the first "he" of the article
     assert answer.abstained == abstained
     assert (answer.related if abstained else answer.citations)[0].paragraph == 1
+
+
+def test_who_wrote_it_after_a_turn_about_the_report_is_about_the_report(engine):
+    wrote = engine.ask("who wrote it", ["what report was released"])  # not the article's reporter
+    assert wrote.abstained and wrote.related[0].paragraph == 8
+    published = engine.ask("who published it", ["what report was released"])  # "issued"
+    assert not published.abstained and published.citations[0].paragraph == 8 and "Bureau" in published.answer
+    assert engine.ask("who wrote it").citations[0].paragraph == 1  # with nothing before: the article's byline
