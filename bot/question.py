@@ -548,6 +548,13 @@ _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you 
 _DEFINE = re.compile(r"\bwhat (?:does|do|did) (.+?) (?:even |really |actually |exactly |here |there )?"
                      r"mean\b(?! for| to)(?: by (.+))?|"
                      r"\bwhat is meant by (.+)|\bmeaning of (.+)|\bdefine (.+)|\bdefinition of (.+)", re.I)
+def _what_is(text: str, content: list[str]) -> tuple[str, ...]:
+    """"What is the smart industrial internet?": the words of the thing asked to be described."""
+    named = _WHAT_IS.search(text)
+    return tuple(w for w in words(named.group(1)) if w in content) if named else ()
+
+
+_WHAT_IS = re.compile(r"^(?:so |and |ok |hey )?what(?:'s| is| are)\s+(?:the |a |an )?((?:[a-z'-]+ ){0,3}[a-z'-]+)\W*$", re.I)
 _SOMEONE = frozenset("he she they him her them you we i".split())
 
 
@@ -555,7 +562,8 @@ def _defined_thing(text: str, content: list[str], proper: set[str]) -> tuple[str
     """The words a question asks the meaning of; for "what does that mean", the question's other words.
     "What does li mean by X" asks about X; "what did she mean" asks what someone meant, not a definition."""
     if not (asked := _DEFINE.search(text)):
-        return ()
+        thing = _what_is(text, content)  # "what is zhongguancun": a name used in passing is not explained
+        return thing if set(thing) <= proper else ()
     subject, by, *rest = asked.groups()
     if subject and not by and set(words(subject)) <= _SOMEONE | proper:
         return ()

@@ -728,3 +728,12 @@ def test_who_wrote_it_after_a_turn_about_the_report_is_about_the_report(engine):
     published = engine.ask("who published it", ["what report was released"])  # "issued"
     assert not published.abstained and published.citations[0].paragraph == 8 and "Bureau" in published.answer
     assert engine.ask("who wrote it").citations[0].paragraph == 1  # with nothing before: the article's byline
+
+
+@pytest.mark.parametrize("question, abstained", [("what is zhongguancun", True),  # a name only used, never explained
+                                                 ("what is the report", False)])  # a thing the article describes
+def test_what_a_name_is_must_be_said_not_only_mentioned(engine, question, abstained):
+    answer = engine.ask(question)
+    assert answer.abstained == abstained
+    if abstained:
+        assert answer.answer.startswith("The article doesn't say what “zhongguancun”") and answer.related
