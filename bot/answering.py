@@ -547,6 +547,18 @@ class Answerer:
         self.people = frozenset(w.lower() for name in self.introduced for w in name.split())  # their names' words
         self.bylines = {d.id: next((n for n, p in enumerate(d.paragraphs, 1) if BYLINE.search(p)), None)
                         for d in store.documents.values()}
+        self.speakers = {key: speaker for d in store.documents.values() for key, speaker in self._speakers(d).items()}
+
+    def _speakers(self, doc: DocumentRecord) -> dict[tuple[str, int], frozenset[str]]:
+        """Whose words each paragraph carries: the person it names, else the one named nearest before it (a news
+        report carries a speaker's words on over the paragraphs after the one that names them)."""
+        speakers, current = {}, frozenset()
+        for n, paragraph in enumerate(doc.paragraphs, 1):
+            said = set(words(paragraph))
+            named = [name for name in self.introduced if {w.lower() for w in name.split()} <= said]
+            current = frozenset(w.lower() for w in named[0].split()) if named else current
+            speakers[(doc.id, n)] = current
+        return speakers
 
     @staticmethod
     def _lead_terms(doc: DocumentRecord) -> frozenset[str]:
@@ -665,8 +677,9 @@ class Answerer:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.
         The people the article introduces are what is compared when the quote names one: a long quote about Yang
         Xiuling also says "industrial Internet", a name Li Bohu's quote holds too."""
-        if question.focus != Focus.PERSON and not set(question.words) & PERSON_NOUNS:  # "list all the speakers"
-            return False
+        asked_of = [name for name in self.introduced if set(words(name)) & set(question.words)]  # "li and yang"
+        if question.focus != Focus.PERSON and not set(question.words) & PERSON_NOUNS and len(asked_of) < 2:
+            return False  # not "list all the speakers", nor "what did li and yang say"
         named = {w for w in words(quote) if w in self.people} or {w for w in words(quote) if w in self.names}
         return bool(named) and not named & {w for c in citations for w in words(c.quote)}
 
@@ -712,7 +725,12 @@ class Answerer:
         if asked_time and other_time:
             lacking = (asked_time.group(0), *lacking)
         return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking,
-                       not other_time and self._holds_asked(question, paragraph, held))
+                       not other_time and self._holds_asked(question, paragraph, held) and self._said_by_asked(question, key))
+
+    def _said_by_asked(self, question: Question, key: tuple[str, int]) -> bool:
+        """"What did li say about beijing": what a paragraph carrying someone else's words says is no answer."""
+        asked = set(question.words) & self.people
+        return not (question.topic and asked) or bool(asked & self.speakers[key])
 
     def _holds_asked(self, question: Question, paragraph: str, held: dict[str, float]) -> bool:
         """The paragraph has the kind of thing asked for, the word naming it, a name when one is asked, and the

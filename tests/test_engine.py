@@ -737,3 +737,14 @@ def test_what_a_name_is_must_be_said_not_only_mentioned(engine, question, abstai
     assert answer.abstained == abstained
     if abstained:
         assert answer.answer.startswith("The article doesn't say what “zhongguancun”") and answer.related
+
+
+def test_what_someone_said_is_not_answered_with_another_speakers_words(engine):
+    answer = engine.ask("what did li say about beijing")  # ¶5-7 speak of Beijing, in Yang Xiuling's words
+    assert answer.abstained and not answer.citations and "¶5" in answer.answer
+    assert not engine.ask("what did li say about manufacturing").abstained  # ¶3, his own words
+
+
+@pytest.mark.parametrize("question", ["what did li bohu and yang xiuling talk about", "what did li and yang talk about"])
+def test_a_question_about_two_people_cites_each_of_them(engine, question):
+    assert sorted(c.paragraph for c in engine.ask(question).citations) == [2, 5]
