@@ -552,7 +552,8 @@ class Answerer:
     def _speakers(self, doc: DocumentRecord) -> dict[tuple[str, int], frozenset[str]]:
         """Whose words each paragraph carries: the person it names, else the one named nearest before it (a news
         report carries a speaker's words on over the paragraphs after the one that names them)."""
-        speakers, current = {}, frozenset()
+        speakers: dict[tuple[str, int], frozenset[str]] = {}
+        current: frozenset[str] = frozenset()
         for n, paragraph in enumerate(doc.paragraphs, 1):
             said = set(words(paragraph))
             named = [name for name in self.introduced if {w.lower() for w in name.split()} <= said]

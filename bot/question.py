@@ -567,8 +567,8 @@ def _defined_thing(text: str, content: list[str], proper: set[str]) -> tuple[str
     subject, by, *rest = asked.groups()
     if subject and not by and set(words(subject)) <= _SOMEONE | proper:
         return ()
-    thing = [w for w in words(by or subject or next(g for g in rest if g)) if w in content]
-    return tuple(thing or [w for w in content if w not in {"mean", "meant", "meaning", "define", "definition"}])
+    said = [w for w in words(by or subject or next(g for g in rest if g)) if w in content]
+    return tuple(said or [w for w in content if w not in {"mean", "meant", "meaning", "define", "definition"}])
 
 
 _WHO_SAID = re.compile(r"\bwho(?:'s| is| was)?\s+(?:said|says|say|saying|mentioned|stated|claimed|argued|pointed|brought|"
