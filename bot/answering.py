@@ -229,6 +229,12 @@ ORDER = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(after|before)
 ARTICLE_ORDER = re.compile(r"\b(article|story|piece|writeup)\b|\b(mentions|mentioned|named|quotes|quoted|lists|listed)\b",
                            re.I)  # not "introduced" ("at the forum") or "report" (one of the article's own things)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}  # "last": the last one
+# Everyone the article names asked for, not a particular one: "list every person mentioned", "who are the people".
+PEOPLE_ASKED = re.compile(
+    r"\b(?:list|name) (?:all |every )?(?:the )?(?:people|persons|names|one|person|everyone|everybody)\b|"
+    r"\bevery ?(?:one|body|person) (?:mentioned|named|quoted|in (?:the|this) (?:article|story|piece))\b|"
+    r"\b(?:who|which|what) (?:are|were) (?:all )?the (?:people|persons|names)\b|"
+    r"\b(?:which|what) people (?:are |were |does |did )?(?:mentioned|named|quoted|in|it|the)\b", re.I)
 ORDERED_PERSON = re.compile(r"\b(?:first|second|third|fourth|fifth|last) (?:speaker|person|academician|official|guy|"
                             r"lady|woman|man)\b", re.I)
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
@@ -638,18 +644,31 @@ class Answerer:
         if not 0 <= index < len(names):
             return Answer(question.raw, missing, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                           related=self._mentions(names[-1:] if index >= len(names) else names[:1]))
-        citation = replace(self._mentions([names[index]])[0], n=1)
-        start = citation.text.find(citation.quote)
-        start, end = _clause_window(citation.text, start, start + len(citation.quote),
-                                    {t: 1.0 for t in content_terms(names[index])}, self.max_answer_chars)
-        citation = replace(citation, quote=citation.text[start:end])
+        citation, shown = self._introduction(names[index], 1)
         if not ARTICLE_ORDER.search(question.text):
             text = (f"The article doesn't say who spoke {asked}. The {place} person it introduces by name and title "
                     f"is in ¶{citation.paragraph}: “{pointed(citation)}”")
             return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                           top_score=1.0, related=(citation,))
-        return Answer(question.raw, f"{quoted(citation.text, start, end)} [1]", False, (citation,),
+        return Answer(question.raw, f"{shown} [1]", False, (citation,),
                       index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+
+    def _introduction(self, name: str, n: int) -> tuple[Citation, str]:
+        """Where the article introduces a person, cut around their name and title, and that quote as shown."""
+        citation = replace(self._mentions([name])[0], n=n)
+        start = citation.text.find(citation.quote)
+        start, end = _clause_window(citation.text, start, start + len(citation.quote),
+                                    {t: 1.0 for t in content_terms(name)}, self.max_answer_chars)
+        return replace(citation, quote=citation.text[start:end]), quoted(citation.text, start, end)
+
+    def _everyone(self, question: Question) -> Answer | None:
+        """"List every person in the article", "who are the people in it": everyone it introduces by name and
+        title, each where it does; None for any other question."""
+        if not PEOPLE_ASKED.search(question.text) or not self.introduced:
+            return None
+        cited = [self._introduction(name, n) for n, name in enumerate(self.introduced[:self.max_citations], 1)]
+        return Answer(question.raw, " ".join(f"{shown} [{c.n}]" for c, shown in cited), False,
+                      tuple(c for c, _ in cited), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
 
     # -- scoring -----------------------------------------------------------------------
     def confidence(self, retrieval: Retrieval) -> float:
@@ -894,6 +913,8 @@ class Answerer:
     def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
         """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article
         itself, about a name it never mentions, about the order of its speakers, or asking the bot's opinion."""
+        if (everyone := self._everyone(question)) is not None:
+            return everyone
         if question.about_document and not set(question.terms) - AUTHOR_STEMS - SUMMARY_STEMS:
             return self._about(question, retrieval)
         def closest() -> Citation | None:  # what the article does say, to point to

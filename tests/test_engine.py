@@ -516,6 +516,15 @@ def test_a_speaker_beyond_those_introduced_is_not_invented(engine):
     assert before.abstained and before.answer == "The article introduces no one before Li Bohu." and before.related
 
 
+@pytest.mark.parametrize("question", ["list every person mentioned in the article", "who are the people in the article",
+                                      "name everyone in the article", "which people does it mention"])
+def test_asking_for_everyone_cites_each_person_where_the_article_introduces_them(engine, question):
+    answer = engine.ask(question)
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == [2, 5]
+    assert "Li Bohu" in answer.answer and "Yang Xiuling" in answer.answer
+    assert_grounded(engine, answer)
+
+
 @pytest.mark.parametrize("question", ["is the industrial internet good or bad in ur opinion",
                                       "do you think beijing will succeed?"])
 def test_the_bot_gives_no_opinion_of_its_own(engine, question):
