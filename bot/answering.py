@@ -180,11 +180,13 @@ ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added
 DEEDS_IN_OTHER_WORDS = (
     (re.compile(r"\b(publish(?:es|ed)?|issue[sd]?|release[sd]?|put out|unveil(?:s|ed)?)\b", re.I),
      re.compile(r"\b(published|issued|released|put out|unveiled|launched)\b", re.I)),
-    (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:s|ed)?|propose[sd]?|suggest(?:s|ed)?|"
-                r"highlight(?:s|ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),
+    (re.compile(r"\b(emphasi[sz]e[sd]?|stress(?:es|ed)?|argue[sd]?|claim(?:ed)?|propose[sd]?|suggest(?:s|ed)?|"
+                r"highlight(?:ed)?|urge[sd]?|call(?:s|ed)? for)\b", re.I), ATTRIBUTION),  # not the nouns "highlights", "claims"
     (re.compile(r"\b(start(?:s|ed)?|begin|begins|began|begun|open(?:s|ed)?|launch(?:es|ed)?|commence[sd]?)\b", re.I),
      re.compile(r"\b(kick(?:s|ed)? off|start(?:s|ed)|beg[au]n|opened|launched|commenced|got under ?way)\b", re.I)),
 )
+# A deed with no object after it: "… kicked off." / "was released," (a particle may follow a phrasal verb's match).
+CLAUSE_CLOSES = re.compile(r"(?:\s+(?:off|up|out))?\s*(?:[.;,!?]|$)")
 DEEDS_STATED_AS = ((SPOKE, ATTRIBUTION), *DEEDS_IN_OTHER_WORDS)  # "who *talked*": "pointed out in her speech"
 STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a text states it)
     (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
@@ -516,12 +518,19 @@ def _lacked(terms: Sequence[str], weight: dict[str, float], held: dict[str, floa
     return sum(weight[t] * (1 - held.get(t, 0.0)) for t in terms) / total if total else 0.0
 
 
+# "who “kicked off the forum”": the deed and what it was done to, up to where or when ("at the time"), which the
+# question adds to it, not the whole of a long question.
+DEED_SHOWN_WORDS = 3
+DEED_ENDS = "(?:in|on|at|of|for|about|during|with|from|to|by|and|or|but|so|because|when|where|why|how)"
+
+
 def _head_missing(question: Question, head: str) -> str:
     """What is missing, said as it was asked: "who moderated", "which university", "the director", "the email"."""
     if question.focus == Focus.PERSON:
         if re.search(rf"\bthe {re.escape(head)}\b", question.text):
             return f"doesn't name the “{head}”"  # a role: "who is the director of ..."
-        return f"doesn't say who “{head}”"
+        deed = re.search(rf"\b{re.escape(head)}\b(?:\s+(?!{DEED_ENDS}\b)[\w'’-]+){{0,{DEED_SHOWN_WORDS}}}", question.text)
+        return f"doesn't say who “{deed.group() if deed else head}”"  # "who “kicked off the forum”", not "who “kicked”"
     if not re.search(rf"\b(which|what) {re.escape(head)}\b", question.text):
         return f"doesn't give the “{head}”"  # "what's her email": not "which email"
     return f"doesn't say which “{head}”"
@@ -690,8 +699,21 @@ class Answerer:
         quoted_words = words(quote)
         deed = stem(question.head)
         said = [w for i, w in enumerate(quoted_words) if stem(w) == deed and not _describes(quoted_words, i)]
-        stated = any(asking.fullmatch(question.head) and told.search(quote) for asking, told in DEEDS_STATED_AS)
-        return bool(said) or stated or self._closest(question.head, quoted_words) >= DEED_COSINE
+        stated = [m.span() for asking, told in DEEDS_STATED_AS if asking.fullmatch(question.head) for m in told.finditer(quote)]
+        mentions = [m.span() for m in WORD.finditer(quote) if stem(m.group().lower()) == deed] if said else stated
+        if mentions and all(self._undergone(question, quote, start, end) for start, end in mentions):
+            return False  # "who kicked off the forum?": "the forum … kicked off." names no one who did
+        return bool(said or stated) or self._closest(question.head, quoted_words) >= DEED_COSINE
+
+    def _undergone(self, question: Question, quote: str, start: int, end: int) -> bool:
+        """The deed at quote[start:end] is said of the thing asked about, with no one doing it: the thing's words
+        come before it in its sentence and it closes its clause ("the forum … kicked off.", "the report was
+        released."), with none of the people the article introduces just before it ("Li Bohu spoke.")."""
+        begins, ends = next(((s, e) for s, e in sentence_spans(quote) if s <= start < e), (0, len(quote)))
+        before = words(quote[begins:start])
+        thing = set(question.terms) - {stem(question.head)} - set(content_terms(quote[start:end]))
+        return bool(CLAUSE_CLOSES.match(quote, end, ends) and thing & {stem(w) for w in before}
+                    and not set(before[-2:]) & self.people)
 
     def _someone_else(self, question: Question, citations: Sequence[Citation], quote: str) -> bool:
         """"Who spoke?": a quote naming only others than those already quoted is more of the answer, not a repeat.

@@ -57,17 +57,24 @@ _ADDRESS = re.compile(r"<?(?:https?://|www\.)\S+")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|```.*?```", re.I | re.S)  # pasted code: no words of the question
 _STRUCK = re.compile(r"~~.+?~~", re.S)  # Discord's strikethrough: words the asker crossed out ("who is ~~yang~~ li")
-# Discord's custom emoji, role, user and channel mentions (<:pepe:123>, <@&123>): no words of the question ("pepe"
-# had been taken for a name the article never mentions). Spoiler bars go; the words they hide are asked.
-_DISCORD_TOKEN = re.compile(r"<(?:a?:\w+:|@[!&]?|#)\d+>|\|\|")
+# Discord's custom emoji, role, user and channel mentions (<:pepe:123>, <@&123>), and the words the Discord shell
+# shows them as (:pepe:, @someone, #channel): no words of the question ("pepe" had been taken for a name the
+# article never mentions). Spoiler bars go; the words they hide are asked.
+_DISCORD_TOKEN = re.compile(r"<(?:a?:\w+:|@[!&]?|#)\d+>|\|\||:[A-Za-z_]\w*:|(?<![\w@#])[@#][A-Za-z_]\w*")
 
 
 def clean_question(text: str) -> str:
     """Drop control, zero-width and direction characters and fold whitespace: they only confuse matching."""
-    text = _DISCORD_TOKEN.sub(" ", _INVISIBLE.sub("", _ESCAPE.sub("", text)))
+    text = _INVISIBLE.sub("", _ESCAPE.sub("", text))
     text = _TAG.sub(" ", _ADDRESS.sub(" ", _LINK.sub(r"\1", _STRUCK.sub(" ", _CODE.sub(" ", text)))))
     text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
     return " ".join(text.split())
+
+
+def asked_text(text: str) -> str:
+    """What the engine reads of a question: its clean text without Discord's markup, which the Discord shell
+    keeps (as words) to show the asker what was asked."""
+    return " ".join(_DISCORD_TOKEN.sub(" ", clean_question(text)).split())
 
 
 @dataclass
@@ -231,8 +238,8 @@ class Engine:
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer one question; `history` holds the earlier questions of the conversation, oldest first."""
         started = time.perf_counter()
-        answer = self._answer(self._current(), clean_question(question), _earlier(history))
-        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+        answer = self._answer(self._current(), asked_text(question), _earlier(history))
+        return replace(answer, question=clean_question(question), latency_ms=(time.perf_counter() - started) * 1000)
 
     def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
         """Cosine similarity of single words under the sentence model: bridges "journalist" and "reporter"."""
@@ -281,7 +288,7 @@ class Engine:
         with ThreadPoolExecutor(1) as model:  # the model runs (without the GIL) while Python analyses and answers
             previous = None
             for start in range(0, len(turns), MAX_BATCH):
-                prepared = [self._prepare_question(loaded, clean_question(q), _earlier(h))
+                prepared = [self._prepare_question(loaded, asked_text(q), _earlier(h))
                             for q, h in turns[start:start + MAX_BATCH]]
                 encoding = model.submit(encode, [p for p in prepared if isinstance(p, Search)])
                 if previous:
@@ -289,7 +296,7 @@ class Engine:
                 previous = prepared, encoding
             if previous:
                 finish(*previous)
-        return answers
+        return [replace(answer, question=clean_question(q)) for answer, (q, _) in zip(answers, turns, strict=True)]
 
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
         return retrieve(loaded.store, loaded.encoder.encode_query(text), text, KEYWORD_WEIGHT)
@@ -347,7 +354,7 @@ class Engine:
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
         loaded = self._current()
-        analysed = loaded.analyser.analyse(clean_question(question))
+        analysed = loaded.analyser.analyse(asked_text(question))
         retrieval = self._retrieve(loaded, analysed.text)
         answerer = loaded.answerer
         if not retrieval.hits:
@@ -456,4 +463,4 @@ def _without_other_people(earlier: Question, follow_up: Question, people: frozen
 
 def _earlier(history: Sequence[str]) -> list[str]:
     """The earlier questions a follow-up may lean on, cleaned."""
-    return [clean_question(h) for h in history[-MAX_HISTORY:] if h and h.strip()]
+    return [asked_text(h) for h in history[-MAX_HISTORY:] if h and h.strip()]

@@ -201,7 +201,7 @@ def test_answer_json_follows_the_contract(engine):
 
 def test_a_who_question_the_article_cannot_answer_says_who_is_missing(engine):
     answer = engine.ask("who moderated the forum?")
-    assert answer.abstained and answer.answer.startswith("The article doesn't say who “moderated”")
+    assert answer.abstained and answer.answer.startswith("The article doesn't say who “moderated the forum”")
 
 
 def test_a_follow_up_to_a_turn_that_named_nothing_reads_what_that_turn_showed(engine):
@@ -284,7 +284,7 @@ def test_a_follow_up_quotes_the_sentence_holding_what_it_now_asks(engine):
 
 def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
     led = engine.ask("who led the forum")  # ¶8 says "leading companies", which names no one who led anything
-    assert led.abstained and "doesn't say who “led”" in led.answer
+    assert led.abstained and "doesn't say who “led the forum”" in led.answer
     director = engine.ask("who is the director of the bureau")
     assert director.abstained and "doesn't name the “director”" in director.answer
 
@@ -377,9 +377,20 @@ def test_a_place_the_article_never_gives_is_said_to_be_missing(engine):
     assert answer.related and answer.related[0].paragraph == 1  # and points to what it does say about the forum
 
 
+@pytest.mark.parametrize("question, deed", [("who kicked off the forum", "kicked off the forum"),
+                                            ("who opened the forum?", "opened the forum")])
+def test_a_deed_said_of_the_thing_asked_about_names_no_one_who_did_it(engine, question, deed):
+    """¶1: "the ... Forum ... kicked off." says the forum began, not who began it (its byline names a reporter)."""
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer.startswith(f"The article doesn't say who “{deed}”")
+    assert answer.related[0].paragraph == 1
+    issued = engine.ask("who released the report")  # ¶8: "the Bureau ... issued the ... Report": someone did
+    assert not issued.abstained and issued.citations[0].paragraph == 8 and "Bureau" in issued.answer
+
+
 def test_a_deed_is_not_matched_by_a_word_that_only_looks_like_it(engine):
     answer = engine.ask("who organised it", ["what is the zgc forum"])  # "organized" is close to "structure" in ¶5
-    assert answer.abstained and "doesn't say who “organized”" in answer.answer
+    assert answer.abstained and "doesn't say who “organized it”" in answer.answer
 
 
 def test_a_long_chain_of_follow_ups_still_knows_who_he_is(engine):
@@ -539,6 +550,7 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
     ("**who** is [li bohu](http://evil.example.com) ???", 2),  # a link keeps its text
     ("who is ~~yang~~ li bohu", 2),  # struck out: not asked
     ("<:pepehands:123456789012345678> who is li bohu", 2), ("<@&987654321> who is ||li bohu||", 2),  # Discord markup
+    (":pog: who is @someone li bohu in #channel", 2),  # ... and the words the Discord shell shows it as
     ("what was li's speech called", 2),  # "his speech titled "..."" names it
     ("is beijings industrial internet ecosystem mature?", 6),  # holds "ecology": more of it than ¶8's "Beijing's ..."
 ])
