@@ -604,6 +604,11 @@ class Answerer:
         }[kind]
         return Answer(question, text, True, (), index_version=self.store.version, kind=kind)
 
+    def welcome(self, question: str) -> Answer:
+        """Thanks get a "you're welcome", not the greeting; still small talk, never a citation."""
+        text = f"You're welcome! Ask me anything else about {self._topics()}. Try: {self._examples()}"
+        return Answer(question, text, True, (), index_version=self.store.version, kind=Kind.HELP)
+
     def in_chinese(self, question: Question) -> Answer:
         """Chinese questions: say (in Chinese) that answers are in English, with an English example about
         the names it recognised, and point to where the article mentions them."""

@@ -46,6 +46,7 @@ _SMALL_TALK_PHRASE = (
 # Greetings, thanks and remarks ("ok thanks", "got it"), alone or strung together: never a question.
 _SMALL_TALK = re.compile(rf"^[!/.]?{_SMALL_TALK_PHRASE}([\s,!.]+{_SMALL_TALK_PHRASE})*( (bot|forumbot|there|everyone))?[\s!.?]*$",
                          re.I)
+_THANKS = re.compile(r"\b(thanks?|thx|ty|cheers)\b", re.I)  # small talk that thanks: "you're welcome", not "hi"
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # Terminal escape sequences pasted with a question (colours, titles): the whole sequence goes, not only its ESC,
 # which left "[31m" glued to a word.
@@ -372,7 +373,7 @@ class Engine:
     def _prepare_question(self, loaded: Loaded, question: str, history: list[str]) -> Answer | Search:
         """Everything before the model: small talk and languages the model cannot search are answered here."""
         if not question or _SMALL_TALK.match(question):
-            return loaded.answerer.reply(question, Kind.HELP)
+            return loaded.answerer.welcome(question) if _THANKS.search(question) else loaded.answerer.reply(question, Kind.HELP)
         analysed, query, previous = self._resolve(loaded, question, history)
         if analysed.language == "zh" and not loaded.encoder.multilingual:
             return loaded.answerer.in_chinese(analysed)

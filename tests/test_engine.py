@@ -289,6 +289,12 @@ def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
     assert director.abstained and "doesn't name the “director”" in director.answer
 
 
+@pytest.mark.parametrize("thanks", ["thanks!", "thank you so much", "ok thx bot", "cheers"])
+def test_thanks_are_welcomed_not_greeted(engine, thanks):
+    answer = engine.ask(thanks, ["who is li bohu?"])
+    assert answer.kind == Kind.HELP and not answer.citations and answer.answer.startswith("You're welcome!")
+
+
 @pytest.mark.parametrize("remark", ["got it", "lol", "ok thanks", "no"])
 def test_a_remark_after_an_answer_does_not_repeat_it(engine, remark):
     assert engine.ask(remark, ["who is li bohu?"]).kind == Kind.HELP
