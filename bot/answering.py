@@ -212,6 +212,7 @@ TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
 ARITHMETIC = re.compile(r"\d\s*(?:[+*×÷^=]|plus|minus|times|divided by|multiplied by)\s*\d", re.I)  # not "2020-21"
 OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
+WRITING_REPLY = "I don't write text of my own: I quote what the article says."
 # "What did the official say?", "what did li talk about?": what someone said, of no topic in particular, is
 # answered where the article reports them saying it, not by a paragraph that only mentions their office.
 # "How is X doing?", "is X any good?": how far something has come, told in news prose by what it has become or
@@ -949,9 +950,10 @@ class Answerer:
 
         if question.unknown and retrieval.hits:  # a name the corpus never mentions: nothing can answer it
             return self._not_in_article(question, Support(1.0, 1.0, (), False), closest(), confidence)
-        if question.asks_opinion:  # "is it good or bad in your opinion?": a view of the bot's own is no quote
+        if question.asks_opinion or question.asks_writing:  # "in your opinion?", "write a poem": no quote is that
             pointed = closest()
-            return Answer(question.raw, OPINION_REPLY, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
+            reply = OPINION_REPLY if question.asks_opinion else WRITING_REPLY
+            return Answer(question.raw, reply, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                           top_score=round(confidence, 4), related=(pointed,) if pointed else ())
         return self._in_order(question)
 

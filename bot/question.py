@@ -210,6 +210,7 @@ class Question:
     name_of: str | None = None  # the thing whose name is asked: "what's the *newspaper* called", "names of the zones"
     topic: tuple[str, ...] = ()  # the terms of what something is said about: "what did li say about *ai chips*"
     asks_opinion: bool = False  # "in your opinion", "do you think": the bot's view, which it doesn't give
+    asks_writing: bool = False  # "write me a poem about it": text of the bot's own, which it doesn't write
     asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
     defines: tuple[str, ...] = ()  # "what does X mean": X's words, which the text must define, not only use
     typed: tuple[tuple[str, str], ...] = ()  # (corrected, as typed) for the words spelling correction changed
@@ -388,7 +389,8 @@ class Analyser:
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
-            asks_opinion=bool(_OPINION.search(text)), asks_speaker=bool(_WHO_SAID.search(text)),
+            asks_opinion=bool(_OPINION.search(text)), asks_writing=bool(_WRITING.search(text)),
+            asks_speaker=bool(_WHO_SAID.search(text)),
             defines=_defined_thing(text, content, self.proper), deed=self._deed(text),
             typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w)
             + tuple((w, t.lower()) for t in WORD.findall(core) if " " in (SHORTHAND.get(t.lower()) or "")
@@ -544,6 +546,10 @@ _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thi
 # The bot's own view asked for: it only quotes the article.
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
+# Writing of the bot's own asked for: "write me a poem about the forum", "tell me a joke".
+_WRITING = re.compile(r"\b(?:write|compose|make up|create|generate|draft|sing|tell)\s+(?:me |us )?(?:a |an |some |another )?"
+                      r"(?:short |little |funny |quick )?(?:poems?|stor(?:y|ies)|songs?|haikus?|essays?|jokes?|limericks?|"
+                      r"raps?|tweets?|letters?|emails?)\b", re.I)
 # "what does cloudification even mean", "what is meant by X", "define X": a definition, not a use of the word.
 _DEFINE = re.compile(r"\bwhat (?:does|do|did) (.+?) (?:even |really |actually |exactly |here |there )?"
                      r"mean\b(?! for| to)(?: by (.+))?|"

@@ -542,6 +542,14 @@ def test_asking_for_everyone_cites_each_person_where_the_article_introduces_them
     assert_grounded(engine, answer)
 
 
+@pytest.mark.parametrize("question", ["write me a poem about the forum", "tell me a joke about li bohu",
+                                      "can you make up a short story about the report?"])
+def test_the_bot_writes_nothing_of_its_own(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer == "I don't write text of my own: I quote what the article says."
+    assert not answer.citations and answer.related  # it points to what the article does say
+
+
 @pytest.mark.parametrize("question", ["is the industrial internet good or bad in ur opinion",
                                       "do you think beijing will succeed?"])
 def test_the_bot_gives_no_opinion_of_its_own(engine, question):
