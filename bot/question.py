@@ -93,7 +93,7 @@ know tell told think thought seem seems look looks want wanted make makes made g
 article articles piece story post writeup mentioned anyone able regarding claim claims claimed point pointed
 argue argues argued state states stated one ones first second third fourth fifth someone
 happen happens happened happening occur occurs occurred doing done
-full real concrete particular individual plain simple brief rough again
+list enumerate full real concrete particular individual plain simple brief rough again
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal); "the *full* name",
 # "*real* world examples", "*concrete* actions": hedges on the thing asked, not things of their own
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.

@@ -289,6 +289,12 @@ def test_who_did_something_is_answered_only_by_a_sentence_saying_it(engine):
     assert director.abstained and "doesn't name the “director”" in director.answer
 
 
+def test_list_them_asks_the_earlier_question_again_as_a_list(engine):
+    answer = engine.ask("list them", ["what are the characteristics of beijing's industrial internet"])
+    assert not answer.abstained and answer.citations[0].paragraph == 6  # was: doesn't say anything about "list"
+    assert "platform empowerment" in answer.answer
+
+
 @pytest.mark.parametrize("thanks", ["thanks!", "thank you so much", "ok thx bot", "cheers"])
 def test_thanks_are_welcomed_not_greeted(engine, thanks):
     answer = engine.ask(thanks, ["who is li bohu?"])
