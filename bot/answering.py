@@ -125,7 +125,9 @@ def _has_place(text: str) -> bool:
     return bool(PLACE.search(text))
 
 
-PLACE_OR_PERSON = {Focus.PLACE: "where", Focus.PERSON: "who"}
+ASKED_AS = {Focus.PLACE: "where", Focus.PERSON: "who", Focus.REASON: "why"}  # what a reply says isn't said
+# "Why ...?" is answered only by a paragraph giving a reason or aim; "what is it for" may be by "for the ...".
+WHY_ASKED = re.compile(r"\b(?:why|how come)\b", re.I)
 FOCUS_CHECKS: dict[Focus, Callable[[str], bool]] = {Focus.NUMBER: _has_number, Focus.DATE: _has_date,
                                                     Focus.PLACE: _has_place}
 # A number of the kind asked for: general English forms, not any particular document's.
@@ -238,6 +240,10 @@ PEOPLE_ASKED = re.compile(
     r"\bevery ?(?:one|body|person) (?:mentioned|named|quoted|in (?:the|this) (?:article|story|piece))\b|"
     r"\b(?:who|which|what) (?:are|were) (?:all )?the (?:people|persons|names)\b|"
     r"\b(?:which|what) people (?:are |were |does |did )?(?:mentioned|named|quoted|in|it|the)\b", re.I)
+# All that may follow: "... mentioned in this article". Anything else narrows who is asked for ("the people who
+# organised it", "which people attended"), which a list of everyone named doesn't answer.
+PEOPLE_ASKED_ENDS = frozenset("in the this article story piece mention mentions mentioned named quoted listed by it does "
+                              "did all of there please pls".split())
 ORDERED_PERSON = re.compile(r"\b(?:first|second|third|fourth|fifth|last) (?:speaker|person|academician|official|guy|"
                             r"lady|woman|man)\b", re.I)
 SPEAKING = re.compile(r"\b(spoke|speak|speaks|speaker|speakers|speech|speeches|talk|talked|talks|presented|mentioned|named|"
@@ -679,7 +685,8 @@ class Answerer:
     def _everyone(self, question: Question) -> Answer | None:
         """"List every person in the article", "who are the people in it": everyone it introduces by name and
         title, each where it does; None for any other question."""
-        if not PEOPLE_ASKED.search(question.text) or not self.introduced:
+        asked = PEOPLE_ASKED.search(question.text)
+        if not asked or not self.introduced or set(words(question.text[asked.end():])) - PEOPLE_ASKED_ENDS:
             return None
         cited = [self._introduction(name, n) for n, name in enumerate(self.introduced[:self.max_citations], 1)]
         return Answer(question.raw, " ".join(f"{shown} [{c.n}]" for c, shown in cited), False,
@@ -837,8 +844,9 @@ class Answerer:
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
-                or not _defines(citation.quote, question.defines):
-            support = replace(support, focus_found=False)  # the number, date, deed or definition must be quoted
+                or not _defines(citation.quote, question.defines) \
+                or (WHY_ASKED.search(question.text) and not self._gives_reason(question, best)):
+            support = replace(support, focus_found=False)  # the number, date, deed, definition or reason must be there
         if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported \
                 or self._nothing_asked_held(question, support) or _undetailed(question, citation.text):
             return self._not_in_article(question, support, citation, confidence)
@@ -1133,11 +1141,11 @@ class Answerer:
             return f"doesn't give {kind}" + (f" for {_listing(asked)}" if asked else "")
         if not support.focus_found and question.head:  # "who *moderated*", "which *university*"
             return _head_missing(question, question.head)
-        if not support.focus_found and question.focus in PLACE_OR_PERSON:  # "where was it held?"
-            return f"doesn't say {PLACE_OR_PERSON[question.focus]}"
+        if not support.focus_found and question.focus in ASKED_AS:  # "where was it held?"
+            return f"doesn't say {ASKED_AS[question.focus]}"
         if support.missing:
             return self._missing_words(question, support.missing, related)
-        return f"doesn't say {PLACE_OR_PERSON.get(question.focus, 'that')}"  # "who came up with it?"
+        return f"doesn't say {ASKED_AS.get(question.focus, 'that')}"  # "who came up with it?"
 
     def _missing_words(self, question: Question, missing: Sequence[str], related: Citation) -> str:
         """The words the closest paragraph lacks, said missing from the article only if no paragraph uses them."""

@@ -548,6 +548,12 @@ def test_asking_for_everyone_cites_each_person_where_the_article_introduces_them
     assert_grounded(engine, answer)
 
 
+@pytest.mark.parametrize("question", ["which people attended", "who were the people who funded the report"])
+def test_people_narrowed_by_what_they_did_are_not_everyone_named(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and not answer.citations  # the article says neither who attended nor who funded it
+
+
 @pytest.mark.parametrize("question", ["write me a poem about the forum", "tell me a joke about li bohu",
                                       "can you make up a short story about the report?"])
 def test_the_bot_writes_nothing_of_its_own(engine, question):
@@ -577,6 +583,13 @@ def test_the_bot_gives_no_opinion_of_its_own(engine, question):
 def test_casual_forms_of_answerable_questions(engine, question, paragraph):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("question, history", [("why that theme", ["what was the theme"]),
+                                               ("why did li give that speech", [])])
+def test_a_why_is_answered_only_by_a_paragraph_giving_a_reason(engine, question, history):
+    answer = engine.ask(question, history)  # ¶1 and ¶2 say what the theme and the speech were, not why
+    assert answer.abstained and answer.answer.startswith("The article doesn't say why.") and answer.related
 
 
 @pytest.mark.parametrize("history, paragraph, nearest", [
