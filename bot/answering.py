@@ -709,14 +709,15 @@ class Answerer:
         """"Who *led* the forum?" is answered by a sentence that says who led it, not by one near "leading"."""
         if question.focus != Focus.PERSON or not question.head:
             return True
-        quoted_words = words(quote)
+        quoted_words = words(quote)  # one a WORD match, in order
         deed = stem(question.head)
-        said = [w for i, w in enumerate(quoted_words) if stem(w) == deed and not _describes(quoted_words, i)]
+        said = [m.span() for i, m in enumerate(WORD.finditer(quote))
+                if stem(quoted_words[i]) == deed and not _describes(quoted_words, i)]
         stated = [m.span() for asking, told in DEEDS_STATED_AS if asking.fullmatch(question.head) for m in told.finditer(quote)]
-        mentions = [m.span() for m in WORD.finditer(quote) if stem(m.group().lower()) == deed] if said else stated
+        mentions = said or stated
         if mentions and all(self._undergone(question, quote, start, end) for start, end in mentions):
             return False  # "who kicked off the forum?": "the forum … kicked off." names no one who did
-        return bool(said or stated) or self._closest(question.head, quoted_words) >= DEED_COSINE
+        return bool(mentions) or self._closest(question.head, quoted_words) >= DEED_COSINE
 
     def _undergone(self, question: Question, quote: str, start: int, end: int) -> bool:
         """The deed at quote[start:end] is said of the thing asked about, with no one doing it: the thing's words
@@ -845,7 +846,7 @@ class Answerer:
         citation, shown = self._cite(1, best, question, retrieval)
         if not self.holds_focus(question, citation.quote) or not self._deed_quoted(question, citation.quote) \
                 or not _defines(citation.quote, question.defines) \
-                or (WHY_ASKED.search(question.text) and not self._gives_reason(question, best)):
+                or (WHY_ASKED.search(question.text) and not reasons[order[0]]):
             support = replace(support, focus_found=False)  # the number, date, deed, definition or reason must be there
         if question.unknown or not support.focus_found or support.unsupported_asked > self.calibration.unsupported \
                 or self._nothing_asked_held(question, support) or _undetailed(question, citation.text):
@@ -948,7 +949,8 @@ class Answerer:
 
     def _settled(self, question: Question, retrieval: Retrieval, confidence: float, on_topic: bool) -> Answer | None:
         """Questions answered, or declined, by what they ask rather than by weighing paragraphs: about the article
-        itself, about a name it never mentions, about the order of its speakers, or asking the bot's opinion."""
+        itself, about everyone it names, about a name it never mentions, about the order of its speakers, or asking
+        the bot's opinion or writing."""
         if (everyone := self._everyone(question)) is not None:
             return everyone
         if question.about_document and not set(question.terms) - AUTHOR_STEMS - SUMMARY_STEMS:

@@ -72,10 +72,10 @@ def clean_question(text: str) -> str:
     return " ".join(text.split())
 
 
-def asked_text(text: str) -> str:
-    """What the engine reads of a question: its clean text without Discord's markup, which the Discord shell
-    keeps (as words) to show the asker what was asked."""
-    return " ".join(_DISCORD_TOKEN.sub(" ", clean_question(text)).split())
+def unmarked(cleaned: str) -> str:
+    """What the engine reads of a cleaned question: without Discord's markup, which the Discord shell keeps (as
+    words) to show the asker what was asked, and which the answer's `question` keeps."""
+    return " ".join(_DISCORD_TOKEN.sub(" ", cleaned).split())
 
 
 @dataclass
@@ -239,8 +239,9 @@ class Engine:
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer one question; `history` holds the earlier questions of the conversation, oldest first."""
         started = time.perf_counter()
-        answer = self._answer(self._current(), asked_text(question), _earlier(history))
-        return replace(answer, question=clean_question(question), latency_ms=(time.perf_counter() - started) * 1000)
+        cleaned = clean_question(question)
+        answer = self._answer(self._current(), unmarked(cleaned), _earlier(history))
+        return replace(answer, question=cleaned, latency_ms=(time.perf_counter() - started) * 1000)
 
     def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
         """Cosine similarity of single words under the sentence model: bridges "journalist" and "reporter"."""
@@ -274,6 +275,7 @@ class Engine:
         started = time.perf_counter()
         loaded = self._current()
         answers: list[Answer] = []
+        cleaned = [(clean_question(q), history) for q, history in turns]
 
         def encode(searches: list[Search]) -> list[np.ndarray]:
             vectors = loaded.encoder.encode_queries([s.query for s in searches])
@@ -289,15 +291,15 @@ class Engine:
         with ThreadPoolExecutor(1) as model:  # the model runs (without the GIL) while Python analyses and answers
             previous = None
             for start in range(0, len(turns), MAX_BATCH):
-                prepared = [self._prepare_question(loaded, asked_text(q), _earlier(h))
-                            for q, h in turns[start:start + MAX_BATCH]]
+                prepared = [self._prepare_question(loaded, unmarked(q), _earlier(h))
+                            for q, h in cleaned[start:start + MAX_BATCH]]
                 encoding = model.submit(encode, [p for p in prepared if isinstance(p, Search)])
                 if previous:
                     finish(*previous)
                 previous = prepared, encoding
             if previous:
                 finish(*previous)
-        return [replace(answer, question=clean_question(q)) for answer, (q, _) in zip(answers, turns, strict=True)]
+        return [replace(answer, question=q) for answer, (q, _) in zip(answers, cleaned, strict=True)]
 
     def _retrieve(self, loaded: Loaded, text: str) -> Retrieval:
         return retrieve(loaded.store, loaded.encoder.encode_query(text), text, KEYWORD_WEIGHT)
@@ -355,7 +357,7 @@ class Engine:
     def assess(self, question: str) -> tuple[float, float, bool]:
         """(confidence, unsupported share, rejected whatever the thresholds): what calibration fits on."""
         loaded = self._current()
-        analysed = loaded.analyser.analyse(asked_text(question))
+        analysed = loaded.analyser.analyse(unmarked(clean_question(question)))
         retrieval = self._retrieve(loaded, analysed.text)
         answerer = loaded.answerer
         if not retrieval.hits:
@@ -464,4 +466,4 @@ def _without_other_people(earlier: Question, follow_up: Question, people: frozen
 
 def _earlier(history: Sequence[str]) -> list[str]:
     """The earlier questions a follow-up may lean on, cleaned."""
-    return [asked_text(h) for h in history[-MAX_HISTORY:] if h and h.strip()]
+    return [unmarked(clean_question(h)) for h in history[-MAX_HISTORY:] if h and h.strip()]
