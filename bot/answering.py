@@ -14,7 +14,8 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import DATE_MEASURES, GENERIC_HEADS, LIGHT_VERBS, PERSON_NOUNS, Focus, Question, proper_nouns, specificity
+from bot.question import (DATE_MEASURES, GENERIC_HEADS, LAST_PARAGRAPH, LIGHT_VERBS, PERSON_NOUNS, Focus, Question,
+                          proper_nouns, specificity)
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
 from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
@@ -57,7 +58,8 @@ BYLINE = re.compile(r"\b(reporter|correspondent|by|editor|writer|journalist|auth
 AUTHOR_STEMS = frozenset(stem(w) for w in "author writer wrote written write journalist journo byline reporter reported "
                          "correspondent publish publication headline title covered paper newspaper".split())
 SUMMARY_STEMS = frozenset(stem(w) for w in "summary summarize summarise sum gist takeaway tldr tl dr overview nutshell "
-                          "main key point points".split())
+                          "main key point points sentence sentences line lines words short shortly briefly quick "
+                          "quickly".split())  # "sum it up in one sentence", "briefly"
 
 
 @dataclass(frozen=True)
@@ -953,6 +955,8 @@ class Answerer:
         the bot's opinion or writing."""
         if (everyone := self._everyone(question)) is not None:
             return everyone
+        if question.paragraph is not None and not set(question.terms) - SUMMARY_STEMS:
+            return self._paragraph(question, retrieval)
         if question.about_document and not set(question.terms) - AUTHOR_STEMS - SUMMARY_STEMS:
             return self._about(question, retrieval)
         def closest() -> Citation | None:  # what the article does say, to point to
@@ -968,24 +972,46 @@ class Answerer:
         return self._in_order(question)
 
     def _about(self, question: Question, retrieval: Retrieval) -> Answer:
-        """"What is this article about?", "who wrote it?": the title and the opening sentences (as many as a
-        quote holds) of the byline's paragraph, in the document the question is closest to (with several
-        documents, "this" is the one it talks about). A news lead says what the piece is about."""
-        doc = self.store.documents[retrieval.hits[0].passage.doc] if retrieval.hits \
-            else next(iter(self.store.documents.values()))
+        """"What is this article about?", "who wrote it?": the title and the opening sentences of the byline's
+        paragraph, in the document the question is closest to. A news lead says what the piece is about."""
+        doc = self._asked_document(retrieval)
         number = self.bylines[doc.id] or 1
         paragraph = doc.paragraphs[number - 1]
-        sentences = sentence_spans(paragraph)
         if question.focus == Focus.PERSON and self.bylines[doc.id]:  # "who wrote it?": the byline's sentence is enough
-            start, end = next((s, e) for s, e in sentences if BYLINE.search(paragraph[s:e]))
+            start, end = next((s, e) for s, e in sentence_spans(paragraph) if BYLINE.search(paragraph[s:e]))
             citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
             return Answer(question.raw, f"{quoted(paragraph, start, end)} [1]", False, (citation,),
                           index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+        citation = self._opening(doc, number)
+        return Answer(question.raw, f"The article is titled “{doc.title}”. It begins: {citation.quote} [1]", False,
+                      (citation,), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+
+    def _paragraph(self, question: Question, retrieval: Retrieval) -> Answer:
+        """"What's in paragraph 3?", "the last paragraph": its opening sentences, numbered as citations number
+        them, in the document the question is closest to."""
+        doc = self._asked_document(retrieval)
+        count = len(doc.paragraphs)
+        number = count if question.paragraph == LAST_PARAGRAPH else question.paragraph
+        if number is None or not 1 <= number <= count:
+            return Answer(question.raw, f"The article has {count} paragraphs: ask about paragraph 1 to {count}.", True,
+                          (), index_version=self.store.version, kind=Kind.ABSTAINED)
+        citation = self._opening(doc, number)
+        told = "reads" if citation.quote == citation.text else "begins"
+        return Answer(question.raw, f"¶{number} {told}: {citation.quote} [1]", False, (citation,),
+                      index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+
+    def _asked_document(self, retrieval: Retrieval) -> DocumentRecord:
+        """The document "this article" means: with several, the one the question is closest to."""
+        return self.store.documents[retrieval.hits[0].passage.doc] if retrieval.hits \
+            else next(iter(self.store.documents.values()))
+
+    def _opening(self, doc: DocumentRecord, number: int) -> Citation:
+        """A paragraph's opening sentences, as many as a quote holds (the first one at least)."""
+        paragraph = doc.paragraphs[number - 1]
+        sentences = sentence_spans(paragraph)
         start = sentences[0][0]
         end = max((e for _, e in sentences if e - start <= self.max_answer_chars), default=sentences[0][1])
-        citation = Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
-        return Answer(question.raw, f"The article is titled “{doc.title}”. It begins: {paragraph[start:end]} [1]", False,
-                      (citation,), index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+        return Citation(1, doc.id, doc.title, number, paragraph[start:end], paragraph, 1.0)
 
     def more(self, question: Question, previous: Answer, retrieval: Retrieval) -> Answer:
         """'Tell me more': carry on reading where the previous answer stopped (the next sentence, else the next

@@ -204,6 +204,7 @@ class Question:
     wants_more: bool = False  # "tell me more", "what else": carry on reading
     more_about: tuple[str, ...] = ()  # "anything else from the forum?": read on to what speaks of these terms
     about_document: bool = False  # "who wrote this?"
+    paragraph: int | None = None  # "what's in paragraph 3": the paragraph asked for (LAST_PARAGRAPH: the last one)
     ordinal: str | None = None  # "the second achievement"
     head: str | None = None  # the word naming what is asked for: "which *university* ...", "what's her *email*"
     measure: str | None = None  # what kind of number: "age", "money", "duration", "percent" (None: any count)
@@ -372,6 +373,8 @@ class Analyser:
         unknown = tuple(w for w in self._name_like(core) if w.lower() in kept and not self._known(w.lower())
                         and not self._other_side_known(stem(w.lower()), alternatives))
         about_document = bool(_ABOUT_DOCUMENT.search(text)) and not _ANOTHER_WORK.search(text)
+        if placed := _PARAGRAPH_ASKED.search(core):  # "what does paragraph 3 say": the place is not a topic
+            content = [w for w in content if w not in words(placed.group(0)) and w not in PARAGRAPH_WORDS]
         measure, measured = next(((kind, m.group(0)) for kind, pattern in MEASURES if (m := pattern.search(text))), (None, ""))
         own = [w for w in content if w not in words(measured)]  # "what year?" names only what it asks: a follow-up
         focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)
@@ -383,8 +386,9 @@ class Analyser:
             unknown=unknown, language="en",
             refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
-            and not self._has_own_subject(text) and not about_document,
+            and not self._has_own_subject(text) and not about_document and not placed,
             wants_more=more[0], more_about=more[1], about_document=about_document,
+            paragraph=_paragraph_number(placed) if placed else None,
             ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
@@ -544,6 +548,28 @@ _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thi
                          r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+?)"
                          r"(?:\s+(?:at|during)\s+(?:the|this|that)\b.*)?$", re.I)  # not "... *at the forum*": where
 # The bot's own view asked for: it only quotes the article.
+# A paragraph asked for by its place in the document: "what's in paragraph 3", "para 2", "¶4", "the last paragraph".
+LAST_PARAGRAPH = -1
+_PARAGRAPH_PLACES = {"first": 1, "opening": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": LAST_PARAGRAPH,
+                     "final": LAST_PARAGRAPH, "closing": LAST_PARAGRAPH}
+_PARAGRAPH_COUNTS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
+_PARAGRAPH = r"(?:paragraph|para|graf)s?\b"
+PARAGRAPH_WORDS = frozenset("paragraph paragraphs para paras graf grafs text contain contains content".split())
+_PARAGRAPH_ASKED = re.compile(
+    rf"\b{_PARAGRAPH}\.?\s*(?:no\.?\s*|number\s*|#\s*)?(?P<number>\d{{1,3}}|{'|'.join(_PARAGRAPH_COUNTS)})\b"
+    r"|¶\s*(?P<mark>\d{1,3})"
+    rf"|\b(?P<place>{'|'.join(_PARAGRAPH_PLACES)}|\d{{1,2}}(?:st|nd|rd|th))\s+{_PARAGRAPH}", re.I)
+
+
+def _paragraph_number(asked: re.Match[str]) -> int:
+    """The paragraph a reference names, from 1; LAST_PARAGRAPH for "the last one"."""
+    told = (asked.group("number") or asked.group("mark") or asked.group("place")).lower()
+    if told.isdigit():
+        return int(told)
+    return _PARAGRAPH_COUNTS.get(told) or _PARAGRAPH_PLACES.get(told) or int(told[:-2])
+
+
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
 # Writing of the bot's own asked for: "write me a poem about the forum", "tell me a joke".

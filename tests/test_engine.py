@@ -123,11 +123,30 @@ def test_tell_me_more_reads_on_after_the_answer_not_after_a_see_also(engine):
 
 
 @pytest.mark.parametrize("question", ["whats this article about", "whats the headline", "summarize the article", "tl;dr?",
-                                      "whats the main takeaway", "give me a summary"])
+                                      "whats the main takeaway", "give me a summary",
+                                      "summarize the article in one sentence"])
 def test_questions_about_the_article_itself_are_answered_from_its_title_and_lead(engine, question):
     answer = engine.ask(question)
     assert not answer.abstained and answer.citations[0].paragraph == 1
     assert "reporter Zhang Qin" in answer.answer and engine.store.documents[answer.citations[0].doc].title in answer.answer
+
+
+@pytest.mark.parametrize(("question", "paragraph"), [("what is in paragraph 3", 3), ("para 2?", 2),
+                                                     ("what does ¶4 say", 4), ("the last paragraph pls", -1)])
+def test_a_paragraph_asked_for_by_its_place_is_quoted_from_its_start(engine, question, paragraph):
+    answer = engine.ask(question)
+    document = next(iter(engine.store.documents.values()))
+    number = paragraph if paragraph > 0 else len(document.paragraphs)
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == [number]
+    cited = answer.citations[0]
+    assert cited.text == document.paragraphs[number - 1] and cited.text.startswith(cited.quote)
+    assert cited.quote in answer.answer
+
+
+def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
+    answer = engine.ask("what does paragraph 12 say")
+    count = len(next(iter(engine.store.documents.values())).paragraphs)
+    assert answer.abstained and not answer.citations and f"has {count} paragraphs" in answer.answer
 
 
 @pytest.mark.parametrize("question", ["who wrote the report", "who authored the report"])

@@ -1,7 +1,7 @@
 """The question-analysis stage on its own: cleaning, spelling, focus, names, language, follow-ups."""
 import pytest
 
-from bot.question import Analyser, Focus, _edits1, specificity
+from bot.question import LAST_PARAGRAPH, Analyser, Focus, _edits1, specificity
 from bot.text import stem
 
 CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
@@ -143,6 +143,17 @@ def test_elliptical_questions_lean_on_the_turn_before(analyser, question):
 @pytest.mark.parametrize("remark", ["lol", "hmm", "no"])
 def test_a_remark_is_not_a_follow_up(analyser, remark):
     assert not analyser.analyse(remark).refers_back
+
+
+@pytest.mark.parametrize(("question", "paragraph"), [
+    ("what is in paragraph 3", 3), ("para 2?", 2), ("what does ¶4 say", 4), ("summarize the 2nd para", 2),
+    ("what's the first paragraph about", 1), ("the last paragraph pls", LAST_PARAGRAPH), ("paragraph five", 5),
+    ("who is li bohu", None), ("what's the first achievement", None)])
+def test_a_paragraph_asked_for_by_its_place(analyser, question, paragraph):
+    analysed = analyser.analyse(question)
+    assert analysed.paragraph == paragraph
+    if paragraph is not None:  # the place is not what the question is about, nor does it lean on the turn before
+        assert not {"paragraph", "para", "3", "2nd"} & set(analysed.words) and not analysed.refers_back
 
 
 def test_about_the_article_itself(analyser):
