@@ -807,6 +807,8 @@ class Answerer:
             return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
         if not _defines(paragraph, question.defines):  # "what does X mean": X used is not X explained
             return False
+        if any(held.get(stem(owner), 0.0) < 0.5 for owner in question.owners):
+            return False  # "shanghai's industrial internet" is not "Beijing's Industrial Internet"
         if question.topic:  # "what did li say about ai chips": the text must be about them
             weights = {t: specificity(w) for w, t in zip(question.words, question.terms) if t in question.topic}
             total = sum(weights.values())

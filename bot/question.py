@@ -130,6 +130,7 @@ _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b", re.I)  # "the other ones": the rest
+_DETERMINERS = frozenset("the this that these those its their his her my our your a an".split())
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
 # Why the asker asks, after the question: "..., as I'm preparing a summary for my study group".
@@ -215,6 +216,7 @@ class Question:
     asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
     defines: tuple[str, ...] = ()  # "what does X mean": X's words, which the text must define, not only use
     typed: tuple[tuple[str, str], ...] = ()  # (corrected, as typed) for the words spelling correction changed
+    owners: tuple[str, ...] = ()  # words typed as possessors: "*shanghai's* industrial internet"
     deed: str | None = None  # what a why/when question says happened, in no word of the corpus: "why was it *postponed*"
 
     def as_typed(self, word: str) -> str:
@@ -396,9 +398,20 @@ class Analyser:
             asks_opinion=bool(_OPINION.search(text)), asks_writing=bool(_WRITING.search(text)),
             asks_speaker=bool(_WHO_SAID.search(text)),
             defines=_defined_thing(text, content, self.proper), deed=self._deed(text),
+            owners=self._owners(typed, corrected, content, alternatives),
             typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w)
             + tuple((w, t.lower()) for t in WORD.findall(core) if " " in (SHORTHAND.get(t.lower()) or "")
                     for w in SHORTHAND[t.lower()].split()))  # "ai", not "artificial", is what was typed
+
+    @staticmethod
+    def _owners(typed: list[str], corrected: dict[str, str], content: list[str],
+                alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...]) -> tuple[str, ...]:
+        """Possessors named bare ("shanghai's industrial internet", not "the city's plan", which refers to one
+        already known), and not offered as alternatives ("li's or yang's?")."""
+        offered = {t for pair in alternatives for side in pair for t in side}
+        return tuple(owner for before, word in zip(["", *typed], typed) if _POSSESSIVE.search(word)
+                     and before not in _DETERMINERS and (owner := corrected.get(_POSSESSIVE.sub("", word), "")) in content
+                     and stem(owner) not in offered)
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""

@@ -143,6 +143,19 @@ def test_a_paragraph_asked_for_by_its_place_is_quoted_from_its_start(engine, que
     assert cited.quote in answer.answer
 
 
+@pytest.mark.parametrize(("question", "owner"), [
+    ("what does the development report say about shanghai's industrial internet?", "shanghai"),
+    ("how is tokyo's industrial internet doing", "tokyo")])
+def test_a_thing_of_another_owner_is_not_answered_by_the_same_thing_of_the_one_in_the_article(engine, question, owner):
+    answer = engine.ask(question)  # the article tells of Beijing's Industrial Internet
+    assert answer.abstained and not answer.citations and owner in answer.answer and answer.related
+
+
+def test_a_thing_of_the_owner_in_the_article_is_answered(engine):
+    answer = engine.ask("what is beijing's plan for the next step")
+    assert not answer.abstained and answer.citations[0].paragraph == 7
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)

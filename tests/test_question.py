@@ -156,6 +156,13 @@ def test_a_paragraph_asked_for_by_its_place(analyser, question, paragraph):
         assert not {"paragraph", "para", "3", "2nd"} & set(analysed.words) and not analysed.refers_back
 
 
+@pytest.mark.parametrize(("question", "owners"), [
+    ("what does the report say about shanghai's industrial internet?", ("shanghai",)), ("what is beijing's plan", ("beijing",)),
+    ("does the city's roadmap mention standards", ()), ("whose idea is the cloud, li's or yang's?", ())])
+def test_a_possessor_named_bare_is_kept_apart(analyser, question, owners):
+    assert analyser.analyse(question).owners == owners
+
+
 def test_about_the_article_itself(analyser):
     assert analyser.analyse("who wrote this?").about_document
     assert not analyser.analyse("what does the report cover").about_document
