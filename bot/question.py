@@ -129,8 +129,18 @@ PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|th
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
-_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b", re.I)  # "the other ones": the rest
-_DETERMINERS = frozenset("the this that these those its their his her my our your a an".split())
+# "The first forum" (not "in the first place"), "the second one"; not "the other ones": the rest.
+_ORDINAL = re.compile(r"\b((?<=the )first(?! (?:place|time)\b)|second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b",
+                      re.I)
+
+
+def _ordinal(text: str, alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...]) -> str | None:
+    """The place asked about: "the second achievement", "the first forum"; not a first offered as one of two
+    ("the 1st one ever or another round?")."""
+    found = _ORDINAL.search(text)
+    return None if not found or (found.group(1).lower() == "first" and alternatives) else found.group(1).lower()
+
+
 _POSSESSIVE = re.compile(r"['’]s$")  # "acadmician's" is corrected, matched and weighed as "acadmician"
 _ABOUT_ASKER = re.compile(r"^\W*(i|i'm|im|i'd|i've|i'll|my|we|we're|hope|hoping|thanks|thank|cheers|have a)\b", re.I)
 # Why the asker asks, after the question: "..., as I'm preparing a summary for my study group".
@@ -391,7 +401,7 @@ class Analyser:
             and not self._has_own_subject(text) and not about_document and not placed,
             wants_more=more[0], more_about=more[1], about_document=about_document,
             paragraph=_paragraph_number(placed) if placed else None,
-            ordinal=(m.group(1).lower() if (m := _ORDINAL.search(text)) else None),
+            ordinal=_ordinal(text, alternatives),
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),

@@ -156,6 +156,12 @@ def test_a_thing_of_the_owner_in_the_article_is_answered(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 7
 
 
+def test_the_first_of_a_series_is_not_answered_by_the_edition_reported(engine):
+    answer = engine.ask("what year was the first zhongguancun forum held?")  # ¶1 reports the 2020 one
+    assert answer.abstained and not answer.citations and "first" in answer.answer
+    assert engine.ask("what's the first achievement").citations[0].paragraph == 8  # "First, the ... issued ..."
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)

@@ -88,7 +88,9 @@ def test_words_that_only_say_how_a_thing_is_asked_are_not_looked_for(analyser, q
 
 @pytest.mark.parametrize("question, ordinal", [("and the other achievement?", "other"), ("what was the other one", "other"),
                                                ("what are the other characteristics", None),  # the rest of a list
-                                               ("and the second?", "second")])
+                                               ("and the second?", "second"), ("when was the first forum held", "first"),
+                                               ("why was it made in the first place", None),  # an idiom
+                                               ("is that the 1st one ever or another round?", None)])  # one of two
 def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, question, ordinal):
     assert analyser.analyse(question).ordinal == ordinal
 
