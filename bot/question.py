@@ -164,9 +164,9 @@ def _asking_verb(text: str) -> str:
 
 
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
-    # "How much did it cost" asks for a number (see MEASURES); "how much has it improved" asks for a degree.
+    # "How much did it cost" asks for a number (see MEASURES); "how much has it improved", "how big a deal" a degree.
     (Focus.NUMBER, re.compile(r"\bhow (many|much(?! (has|have|had|does|do|did|is|are|was|were|will|can|would)\b)|"
-                              r"old|long|often|far|big|large|tall)\b|"
+                              r"old|long|often|far|big(?! (?:of )?a (?:deal|thing)\b)|large|tall)\b|"
                               r"\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
     (Focus.DATE, re.compile(r"^\s*when\b(?! (?:it|they|he|she|you|the article) "
                             r"(?:says?|said|mentions?|talks?|refers?|writes?)\b)|"

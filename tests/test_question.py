@@ -63,6 +63,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("is yang an academician", Focus.YES_NO), ("what did the report cover", Focus.THING),
     ("how much has the platform improved, a bit or a lot", Focus.THING),  # a degree, not a number
     ("how much did a ticket cost", Focus.NUMBER), ("how much money is beijing investing", Focus.NUMBER),
+    ("how big a deal is the smart industrial internet", Focus.THING), ("how big is the venue", Focus.NUMBER),
     ("in the age of ai what did li recommend", Focus.THING),
     ("ok who brought it up then", Focus.PERSON), ("so when did it start", Focus.DATE),  # chatter before the question
     ("lol when it says 'my country' which country is that", Focus.PLACE),  # "when it says": no time asked
