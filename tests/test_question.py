@@ -82,6 +82,7 @@ def test_focus(analyser, question, focus):
     ("what is it meant to promote", ("promote",)),  # a verb saying what kind of aim is still looked for
     ("why does the report matter", ("report",)), ("what does the subject matter cover", ("subject", "matter", "cover")),
     ("what is beijing doing next", ("beijing", "next")), ("whats in the dev report", ("development", "report")),
+    ("which standards tho", ("standards",)),  # "tho": a tone, not a topic
 ])
 def test_words_that_only_say_how_a_thing_is_asked_are_not_looked_for(analyser, question, words):
     assert analyser.analyse(question).words == words
