@@ -609,7 +609,6 @@ class Answerer:
         text = {
             Kind.ABSTAINED: f"I couldn't find that in {self._topics()}, so I won't guess. {self._can_answer()}",
             Kind.HELP: f"Hi! I answer questions about {self._topics()}, quoting the paragraphs I use. Try: {self._examples()}",
-            Kind.LANGUAGE: f"I answer questions in English about {self._topics()}. For example: {self._examples()}",
         }[kind]
         return Answer(question, text, True, (), index_version=self.store.version, kind=kind)
 
@@ -618,11 +617,13 @@ class Answerer:
         text = f"You're welcome! Ask me anything else about {self._topics()}. Try: {self._examples()}"
         return Answer(question, text, True, (), index_version=self.store.version, kind=Kind.HELP)
 
-    def in_chinese(self, question: Question) -> Answer:
-        """Chinese questions: say (in Chinese) that answers are in English, with an English example about
-        the names it recognised, and point to where the article mentions them."""
+    def in_another_language(self, question: Question) -> Answer:
+        """Questions the English model cannot search: say that answers are in English (in Chinese to a Chinese
+        question; in English to others, the one language the bot writes), with an English example about the
+        names it recognised, and point to where the article mentions them."""
         example = (f"What does the article say about {question.names[0]}?" if question.names else self.examples[0])
-        text = f"我只能用英文回答关于 {self._topics()} 的问题。可以这样问：“{example}”"
+        text = f"我只能用英文回答关于 {self._topics()} 的问题。可以这样问：“{example}”" if question.language == "zh" \
+            else f"I answer questions in English about {self._topics()}. For example: “{example}”"
         related = self._mentions(question.names)
         return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.LANGUAGE,
                       related=related)

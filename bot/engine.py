@@ -377,10 +377,8 @@ class Engine:
         if not question or _SMALL_TALK.match(question):
             return loaded.answerer.welcome(question) if _THANKS.search(question) else loaded.answerer.reply(question, Kind.HELP)
         analysed, query, previous = self._resolve(loaded, question, history)
-        if analysed.language == "zh" and not loaded.encoder.multilingual:
-            return loaded.answerer.in_chinese(analysed)
         if analysed.language != "en" and not loaded.encoder.multilingual:
-            return loaded.answerer.reply(question, Kind.LANGUAGE)
+            return loaded.answerer.in_another_language(analysed)
         return Search(analysed, query, previous)
 
     def _search(self, loaded: Loaded, search: Search, vector: np.ndarray) -> Answer:

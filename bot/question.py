@@ -367,7 +367,8 @@ class Analyser:
     def analyse(self, raw: str) -> Question:
         language = _language(raw)
         if language != "en":
-            return Question(raw, raw, (), names=self._names_in_script(raw), language=language)
+            return Question(raw, raw, (), language=language,
+                            names=self._names_in_script(raw) if language == "zh" else self._names_in(raw.lower()))
         core = self._core(raw)
         typed = [SHORTHAND.get(t.lower()) or SHORTHAND.get(_POSSESSIVE.sub("", t.lower()), t.lower())  # "yr's"
                  for t in WORD.findall(core)]
@@ -394,7 +395,7 @@ class Analyser:
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=alternatives,
-            names=tuple(surface for key, surface in self.names.items() if key in text.replace(" ", "")),
+            names=self._names_in(text),
             unknown=unknown, language="en",
             refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
@@ -480,6 +481,10 @@ class Analyser:
         """A follow-up that names its own subject ("and what did Yang Xiuling say?") needs no earlier turn."""
         return any(key in text.replace(" ", "") for key in self.names) and not _CONTINUATION.match(text)
 
+    def _names_in(self, text: str) -> tuple[str, ...]:
+        """Corpus names in lower-case text, spaced or not ("li bohu", "libohu")."""
+        return tuple(surface for key, surface in self.names.items() if key in text.replace(" ", ""))
+
     def _names_in_script(self, raw: str) -> tuple[str, ...]:
         """Corpus names written in Chinese characters, recognised through their pinyin ("李伯虎" -> "Li Bohu")."""
         from pypinyin import lazy_pinyin
@@ -501,18 +506,30 @@ _FILLER_STEMS = frozenset(stem(w) for w in CHATTER | DISCOURSE)
 
 
 def _language(text: str) -> str:
-    if text.isascii():  # most questions: no letter to look up by name
-        return "en"
     letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "en"
-    if sum(bool(CJK.match(c)) for c in letters) / len(letters) > NON_LATIN_SHARE:
-        return "zh"
-    latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
-    return "en" if 1 - latin / len(letters) <= NON_LATIN_SHARE else "other"
+    if not text.isascii() and letters:  # most questions: no letter to look up by name
+        if sum(bool(CJK.match(c)) for c in letters) / len(letters) > NON_LATIN_SHARE:
+            return "zh"
+        if 1 - sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) / len(letters) > NON_LATIN_SHARE:
+            return "other"
+    tokens = _LETTERS.findall(text.lower())
+    foreign = sum(t in FOREIGN_WORDS for t in tokens)
+    return "other" if foreign >= MIN_FOREIGN_WORDS and foreign > sum(t in STOPWORDS for t in tokens) else "en"
 
 
 NON_LATIN_SHARE = 0.3  # above this share of letters outside the Latin script, a question is not in English
+# Question and function words of the languages in the Latin script people most often ask in besides English
+# (Spanish, French, German, Italian, Portuguese), none of them an English word. Two of them, outnumbering the
+# English ones, mark a question the English model cannot search ("¿quién es Li Bohu?", "qui est Li Bohu ?").
+FOREIGN_WORDS = frozenset("""
+qué quién quienes cuál cuáles cuándo dónde cómo por es fue los las una sobre dijo habló artículo el del
+qui quoi quel quelle quels est sont était les des du sur dit parlé pourquoi où
+wer wann wo wie warum ist sind der das und über gesagt sprach worum
+chi cosa quando dove perché è sono della detto parlato che
+quem onde porque é são foi disse falou
+""".split())
+MIN_FOREIGN_WORDS = 2  # one alone is as often a name or a borrowed word ("the über platform", "Los Angeles")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _focus(text: str) -> Focus:

@@ -94,6 +94,22 @@ def test_chinese_names_are_recognised_and_pointed_to(engine):
     assert about_article.kind == Kind.LANGUAGE and "Zhang" not in about_article.answer
 
 
+@pytest.mark.parametrize(("question", "name", "paragraph"), [
+    ("¿quién es Li Bohu?", "Li Bohu", 2), ("qui est Li Bohu ?", "Li Bohu", 2), ("wer ist Yang Xiuling?", "Yang Xiuling", 5),
+    ("che cosa ha detto Yang Xiuling", "Yang Xiuling", 5), ("de qué trata el artículo", None, None)])
+def test_a_question_in_another_latin_script_language_is_told_the_answers_are_in_english(engine, question, name, paragraph):
+    answer = engine.ask(question)  # never "the article doesn't mention 'qui' or 'est'"
+    assert answer.kind == Kind.LANGUAGE and answer.abstained and answer.citations == ()
+    assert answer.answer.startswith("I answer questions in English")
+    if name:
+        assert f"What does the article say about {name}?" in answer.answer and answer.related[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("question", ["who is li bohu la", "what did the über platform do", "is the report des moines based"])
+def test_an_english_question_with_a_foreign_word_is_still_english(engine, question):
+    assert engine.loaded.analyser.analyse(question).language == "en"
+
+
 def test_tell_me_more_moves_on_instead_of_repeating(engine):
     first = engine.ask("what is the smart industrial internet based on?")
     more = engine.ask("tell me more", ["what is the smart industrial internet based on?"])
