@@ -513,6 +513,22 @@ def _defines(text: str, thing: Sequence[str]) -> bool:
                for i in range(len(said)))
 
 
+def _says_what_it_is(text: str, thing: Sequence[str]) -> bool:
+    """"What is X?" is best answered where X is the subject of "is": "the smart industrial Internet is based on
+    ...", not "developing the smart industrial Internet is of great significance", which is said of developing it."""
+    if not thing:
+        return True
+    said = words(text)
+    stems, asked = [stem(w) for w in said], [stem(w) for w in thing]
+    for i in range(len(said)):
+        if stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH]):
+            before = next((w for w in reversed(said[:i]) if w not in ARTICLES), "")
+            if not before.endswith("ing"):
+                return True
+    return False
+
+
+ARTICLES = frozenset("the a an".split())
 NOT_A_NOUN = STOPWORDS | frozenset("his her its their this that these those".split())
 
 
@@ -836,6 +852,7 @@ class Answerer:
         sayings = [self._reports_saying(question, g) for g in candidates]
         states = [self._tells_state(question, g) for g in candidates]
         futures = [self._tells_future(question, g) for g in candidates]
+        says_what = [_says_what_it_is(self._text(g), question.described) for g in candidates]
         fullest = min((s.unsupported for s in supports), default=1.0)
         def score(group: list[Hit], support: Support) -> float:
             """A paragraph the turn before cited is where a follow-up stays, if it holds as much of it as any other."""
@@ -845,7 +862,7 @@ class Answerer:
         order = sorted(range(len(candidates)), key=lambda i: (
             not (supports[i].focus_found and supports[i].unsupported <= fullest + FOCUS_MARGIN), other_gender[i],
             supports[i].unsupported > self.calibration.unsupported, not reasons[i], not sayings[i], not states[i],
-            not futures[i],
+            not futures[i], not says_what[i],
             -(score(candidates[i], supports[i]) - SUPPORT_WEIGHT * supports[i].unsupported)))
         best, support = candidates[order[0]], supports[order[0]]
         citation, shown = self._cite(1, best, question, retrieval)

@@ -225,6 +225,7 @@ class Question:
     asks_writing: bool = False  # "write me a poem about it": text of the bot's own, which it doesn't write
     asks_speaker: bool = False  # "who said that?": whose words the passage shown before reports
     defines: tuple[str, ...] = ()  # "what does X mean": X's words, which the text must define, not only use
+    described: tuple[str, ...] = ()  # "what is X": X's words, best answered where the text says what X is
     typed: tuple[tuple[str, str], ...] = ()  # (corrected, as typed) for the words spelling correction changed
     owners: tuple[str, ...] = ()  # words typed as possessors: "*shanghai's* industrial internet"
     deed: str | None = None  # what a why/when question says happened, in no word of the corpus: "why was it *postponed*"
@@ -408,7 +409,7 @@ class Analyser:
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
             asks_opinion=bool(_OPINION.search(text)), asks_writing=bool(_WRITING.search(text)),
             asks_speaker=bool(_WHO_SAID.search(text)),
-            defines=_defined_thing(text, content, self.proper), deed=self._deed(text),
+            defines=_defined_thing(text, content, self.proper), described=_what_is(text, content), deed=self._deed(text),
             owners=self._owners(typed, corrected, content, alternatives),
             typed=tuple((fixed, w) for w, fixed in corrected.items() if fixed != w)
             + tuple((w, t.lower()) for t in WORD.findall(core) if " " in (SHORTHAND.get(t.lower()) or "")

@@ -178,6 +178,11 @@ def test_the_first_of_a_series_is_not_answered_by_the_edition_reported(engine):
     assert engine.ask("what's the first achievement").citations[0].paragraph == 8  # "First, the ... issued ..."
 
 
+def test_what_a_thing_is_is_answered_where_it_is_the_subject_of_is(engine):
+    answer = engine.ask("what is the smart industrial internet")  # ¶3 says what it is based on; ¶4 why developing it matters
+    assert answer.citations[0].paragraph == 3 and "smart industrial Internet is based on" in answer.answer
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)
