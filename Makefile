@@ -52,24 +52,17 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 # Every public set, then our own held-out sets (never tuned on), each with its per-cause counts.
-HOLDOUT := benchmarks/questions/holdout
-FRESH   := benchmarks/questions/fresh
-FRESH2  := benchmarks/questions/fresh2
-FRESH3  := benchmarks/questions/fresh3
+HELD_OUT := holdout fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7
 eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_casual.jsonl $(EVAL)/dev_near_topic.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_conversations.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_multilingual.jsonl
-	$(BIN)/forumbot eval $(HOLDOUT)/casual.jsonl $(HOLDOUT)/near_topic.jsonl
-	$(BIN)/forumbot eval $(HOLDOUT)/conversations.jsonl
-	$(BIN)/forumbot eval $(HOLDOUT)/multilingual.jsonl
-	$(BIN)/forumbot eval $(FRESH)/casual.jsonl $(FRESH)/near_topic.jsonl
-	$(BIN)/forumbot eval $(FRESH)/conversations.jsonl
-	$(BIN)/forumbot eval $(FRESH2)/casual.jsonl $(FRESH2)/near_topic.jsonl
-	$(BIN)/forumbot eval $(FRESH2)/conversations.jsonl
-	$(BIN)/forumbot eval $(FRESH3)/casual.jsonl $(FRESH3)/near_topic.jsonl
-	$(BIN)/forumbot eval $(FRESH3)/conversations.jsonl
+	$(BIN)/forumbot eval benchmarks/questions/holdout/multilingual.jsonl
+	for set in $(HELD_OUT); do \
+		$(BIN)/forumbot eval benchmarks/questions/$$set/casual.jsonl benchmarks/questions/$$set/near_topic.jsonl && \
+		$(BIN)/forumbot eval benchmarks/questions/$$set/conversations.jsonl || exit 1; \
+	done
 
 clean:
 	rm -rf index/current index/versions index/.build-* index/.build.lock .pytest_cache

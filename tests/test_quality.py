@@ -32,12 +32,13 @@ FRESH3 = QUESTIONS / "fresh3"  # the held-out half of a fourth (all3, split with
 FRESH4 = QUESTIONS / "fresh4"  # a fifth, written by a helper mid-session, scored only in totals
 FRESH5 = QUESTIONS / "fresh5"  # a sixth, written by a helper at the start of a session, before its tuning
 FRESH6 = QUESTIONS / "fresh6"  # a seventh, written the same way a session later
+FRESH7 = QUESTIONS / "fresh7"  # an eighth, by a helper that never saw the bot's code, a session later
 
 
 # (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
 # public 0.86 / 0.86 / 0.12 / 0.75 / 0.02, holdout 0.86 / 0.82 / 0.12 / 0.84 / 0.02, fresh 0.72 / 0.70 / 0.16 / 0.78 / 0.14,
 # fresh2 0.77 / 0.77 / 0.19 / 0.81 / 0.05, fresh3 0.75 / 0.75 / 0.20 / 1.0 / 0.06, fresh4 0.60 / 0.60 / 0.28 / 0.73 / 0.17,
-# fresh5 0.73 / 0.73 / 0.13 / 0.87 / 0.15, fresh6 0.64 / 0.64 / 0.16 / 0.94 / 0.24
+# fresh5 0.73 / 0.73 / 0.13 / 0.87 / 0.15, fresh6 0.64 / 0.64 / 0.16 / 0.94 / 0.24, fresh7 0.83 / 0.82 / 0.12 / 0.76 / 0.06
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
     (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.8, 0.14, 0.74, 0.1)),
     (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.76, 0.7, 0.18, 0.78, 0.1)),
@@ -47,7 +48,8 @@ FRESH6 = QUESTIONS / "fresh6"  # a seventh, written the same way a session later
     (FRESH4 / "casual.jsonl", FRESH4 / "near_topic.jsonl", (0.55, 0.55, 0.33, 0.66, 0.22)),
     (FRESH5 / "casual.jsonl", FRESH5 / "near_topic.jsonl", (0.66, 0.66, 0.18, 0.8, 0.2)),
     (FRESH6 / "casual.jsonl", FRESH6 / "near_topic.jsonl", (0.58, 0.58, 0.22, 0.85, 0.3)),
-], ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"])
+    (FRESH7 / "casual.jsonl", FRESH7 / "near_topic.jsonl", (0.76, 0.75, 0.18, 0.7, 0.12)),
+], ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
     hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
@@ -60,7 +62,7 @@ def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floor
 
 
 # turn and follow-up accuracy measured: public 0.94 / 0.96, holdout 0.92 / 0.88, fresh 0.89 / 0.84, fresh2 0.74 / 0.62,
-# fresh3 0.66 / 0.61, fresh4 0.80 / 0.75, fresh5 0.87 / 0.85, fresh6 0.92 / 0.88
+# fresh3 0.66 / 0.61, fresh4 0.80 / 0.75, fresh5 0.87 / 0.85, fresh6 0.92 / 0.88, fresh7 0.85 / 0.81
 @pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.85),
                                                   (HOLDOUT / "conversations.jsonl", 0.8),
                                                   (FRESH / "conversations.jsonl", 0.7),
@@ -68,8 +70,9 @@ def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floor
                                                   (FRESH3 / "conversations.jsonl", 0.57),
                                                   (FRESH4 / "conversations.jsonl", 0.7),
                                                   (FRESH5 / "conversations.jsonl", 0.78),
-                                                  (FRESH6 / "conversations.jsonl", 0.8)],
-                         ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"])
+                                                  (FRESH6 / "conversations.jsonl", 0.8),
+                                                  (FRESH7 / "conversations.jsonl", 0.75)],
+                         ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
 def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
     assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
@@ -92,11 +95,11 @@ def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engin
 
 
 @pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.76), (FRESH2, 0.76), (FRESH3, 0.8), (FRESH4, 0.7),
-                                                (FRESH5, 0.82), (FRESH6, 0.8)],
-                         ids=["holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"])
+                                                (FRESH5, 0.82), (FRESH6, 0.8), (FRESH7, 0.8)],
+                         ids=["holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
 def test_answerability_separates_held_out_questions(engine, held_out, floor):
     """The signal the bot decides on, measured on questions nobody tuned on
-    (0.95, 0.84, 0.86, 0.90, 0.76, 0.89, 0.87 measured)."""
+    (0.95, 0.84, 0.86, 0.90, 0.76, 0.89, 0.87, 0.87 measured)."""
     answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
     near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
             if r.get("kind") == "near"]
