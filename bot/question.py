@@ -737,7 +737,7 @@ def _head(text: str, focus: Focus) -> str | None:
             typed = match.group(1).lower().split()
             if pattern is _HEAD and typed[0] in _AUXILIARY:  # "what does beijing plan to do": no thing named
                 continue
-            phrase = [w for w in typed if w not in _AUXILIARY]
+            phrase = [w for w in typed if w not in _AUXILIARY and w not in CHATTER]  # not "which standards *tho*"
             adverb = next((i for i, w in enumerate(phrase) if i and w.endswith("ly")), None)
             if adverb is not None:  # "which academician actually gets named": the noun comes before the adverb
                 phrase = phrase[:adverb]
