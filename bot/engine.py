@@ -29,7 +29,7 @@ from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
-from bot.text import words
+from bot.text import stem, words
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +323,7 @@ class Engine:
         if analysed.words and set(analysed.words) <= people and not people & set(earlier.words):
             return analysed, analysed.text, None  # "and yang?" after a turn that asked of no one: about her
         previous = self._answer(loaded, history[-1], history[:-1])
+        analysed = _of_the_things_before(analysed, earlier, people)
         if earlier.about_document and set(earlier.terms) & AUTHOR_STEMS and genders_of(analysed.text) \
                 and not people & set(analysed.words):
             return replace(analysed, about_document=True), f"{analysed.text} {earlier.text}", previous  # the byline's
@@ -411,6 +412,22 @@ def _may_stand_alone(search: Search) -> bool:
 # "Who wrote it?" after a turn about something else than the article: "it" is that thing ("who wrote this?" is the
 # article whatever came before).
 _OTHER_WORK = re.compile(r"\b(?:wrote|writes|authored|written)(?: by)? (?:it|that|them)\b")
+
+
+# "Which ones?", "which of them?", "name them": the things the turn before asked about, by a word standing for them.
+_WHICH_ONES = re.compile(r"^(?:and |so |ok |okay )?(?:which (?:ones?|of them)|name them|what are they)\W*$")
+
+
+def _of_the_things_before(follow_up: Question, earlier: Question, people: frozenset[str]) -> Question:
+    """"Which ones?" after "what does the report do with leading companies": asks which companies, so a
+    paragraph saying only "leading companies" does not answer it. Any other follow-up as it is."""
+    if follow_up.words or not _WHICH_ONES.search(follow_up.text):
+        return follow_up
+    plural = [w for w in earlier.words if w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in people]
+    thing = earlier.head or (plural[-1] if plural else None)
+    if thing is None:
+        return follow_up
+    return replace(follow_up, head=thing, words=(thing,), terms=(stem(thing),))
 
 
 def _asked_again(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:

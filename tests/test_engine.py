@@ -183,6 +183,14 @@ def test_what_a_thing_is_is_answered_where_it_is_the_subject_of_is(engine):
     assert answer.citations[0].paragraph == 3 and "smart industrial Internet is based on" in answer.answer
 
 
+def test_which_ones_asks_which_of_the_things_asked_about_before(engine):
+    unnamed = engine.ask("which ones", ["what does the report do with leading companies"])  # "leading companies" only
+    assert unnamed.abstained and not unnamed.citations and "companies" in unnamed.answer
+    assert unnamed.related[0].paragraph == 8
+    named = engine.ask("which ones", ["what zones will beijing open"])  # "... demonstration zones and free trade ..."
+    assert not named.abstained and named.citations[0].paragraph == 7 and "free trade demonstration zones" in named.answer
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)
