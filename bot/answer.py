@@ -7,7 +7,9 @@ What both show the same way (shortened quotes, the sources an answer uses) is he
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 
 
@@ -91,3 +93,41 @@ def used_citations(answer: Answer) -> tuple[Citation, ...]:
     """The citations the answer text refers to by its [n] markers (all of them if it has none)."""
     used = tuple(c for c in answer.citations if f"[{c.n}]" in answer.answer)
     return used or answer.citations
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def combined(question: str, answers: Sequence[Answer]) -> Answer:
+    """The answers to the questions of one message ("who is li bohu? and what did yang say?"), in order, as one:
+    each part's text with its [n] markers renumbered after the citations before it; a passage two parts cite is
+    listed once. Abstained only if every part is; a part the article doesn't answer still says so."""
+    citations: list[Citation] = []
+    texts: list[str] = []
+    for answer in answers:
+        if answer.citations and all(_shown(c, citations) for c in answer.citations):
+            continue  # "when did it start and who wrote it?": the first quote holds the byline too
+        numbers: dict[int, int] = {}
+        for citation in answer.citations:
+            same = next((c for c in citations if (c.doc, c.paragraph, c.quote) == (citation.doc, citation.paragraph,
+                                                                                   citation.quote)), None)
+            if same is None:
+                same = replace(citation, n=len(citations) + 1)
+                citations.append(same)
+            numbers[citation.n] = same.n
+        texts.append(_renumbered(answer.answer, numbers))
+    abstained = all(a.abstained for a in answers)
+    related = tuple(dict.fromkeys(r for a in answers for r in a.related))
+    return Answer(question, "\n".join(texts), abstained, tuple(citations), index_version=answers[0].index_version,
+                  kind=answers[0].kind if abstained else Kind.ANSWERED, top_score=max(a.top_score for a in answers),
+                  related=tuple(replace(r, n=n) for n, r in enumerate(related, 1)))
+
+
+def _renumbered(text: str, numbers: dict[int, int]) -> str:
+    """The text with its [n] markers given the numbers of the combined answer."""
+    return _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", text) if numbers else text
+
+
+def _shown(citation: Citation, shown: Sequence[Citation]) -> bool:
+    """The passage is inside one already cited."""
+    return any((c.doc, c.paragraph) == (citation.doc, citation.paragraph) and citation.quote in c.quote for c in shown)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.answer import MAX_HISTORY, Answer, Kind
+from bot.answer import MAX_HISTORY, Answer, Kind, combined
 from bot.answering import AUTHOR_STEMS, Answerer, genders_of
 from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, stems_version, write_calibration
@@ -25,7 +25,7 @@ from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
-from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question
+from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question, split_questions
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
@@ -377,10 +377,23 @@ class Engine:
         """Everything before the model: small talk and languages the model cannot search are answered here."""
         if not question or _SMALL_TALK.match(question):
             return loaded.answerer.welcome(question) if _THANKS.search(question) else loaded.answerer.reply(question, Kind.HELP)
+        if (answers := self._each_of(loaded, question, history)) is not None:
+            return combined(question, answers)
         analysed, query, previous = self._resolve(loaded, question, history)
         if analysed.language != "en" and not loaded.encoder.multilingual:
             return loaded.answerer.in_another_language(analysed)
         return Search(analysed, query, previous)
+
+    def _each_of(self, loaded: Loaded, question: str, history: list[str]) -> list[Answer] | None:
+        """Two questions of their own in one message ("what was the theme? and who wrote it?"), each answered in
+        turn with the ones before as its history; None for one question, for one asked again in other words ("is
+        the report long? how many pages?", "...? was it affected"), and when a part goes unanswered: the message
+        is then weighed whole, as a near-topic question split in two would have one half answered."""
+        parts = split_questions(question)
+        if len(parts) < 2 or any(loaded.analyser.analyse(part).refers_back for part in parts[1:]):
+            return None
+        answers = [self._answer(loaded, part, [*history, *parts[:i]]) for i, part in enumerate(parts)]
+        return None if any(a.abstained for a in answers) else answers
 
     def _search(self, loaded: Loaded, search: Search, vector: np.ndarray) -> Answer:
         answer = self._search_with(loaded, search, vector)

@@ -564,6 +564,32 @@ _WHO = re.compile(r"\bwho\s+([a-z'-]+)", re.I)
 _BE = frozenset("was were is are".split())
 DEED_SPECIFICITY = 0.4  # "end" (0.43) is a deed; "need" (0.16), "work" (0.32) or "help" (0.28) say little
 _DEED_ASKED = re.compile(r"\b(?:why|when|what time|how come)\s+(did|does|do|will|was|were|is|are)\s+(.+)$")
+# Two questions in one message: "who is li bohu? and what did yang say?", "what's the theme and who wrote it".
+_ASKS = r"(?:who|whom|whose|what|what's|whats|when|where|why|how|which)"
+_ASKS_OR_AUX = rf"(?:{_ASKS}|is|are|was|were|did|does|do|can|could|will|would|has|have|had)"
+_NEXT_QUESTION = re.compile(rf"\?\s+(?:(?:and|also|plus|oh and|and also)\s+)?(?={_ASKS_OR_AUX}\b)|"
+                            rf",?\s+(?:and|also|plus|and also)\s+(?={_ASKS}\b(?!\s+(?:else|more)\b))", re.I)
+_OWN_WORDS = STOPWORDS | CHATTER | DISCOURSE
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message, each to be answered: one, unless a second question starts after a question
+    mark or after "and" + a question word, and both the first and every later one ask something of their own (a
+    question word and a word beyond chatter). "...? in what context", "...? list pls" or "...? like 2? 3?" only
+    clarify the first."""
+    breaks = list(_NEXT_QUESTION.finditer(text))
+    ends = [m.start() + m.group(0).startswith("?") for m in breaks] + [len(text)]  # a part keeps its "?"
+    parts = [text[a:b].strip(" ,") for a, b in zip([0, *(m.end() for m in breaks)], ends)]
+    if len(parts) < 2 or not all(_asks_on_its_own(p) for p in parts):
+        return [text]
+    return parts
+
+
+def _asks_on_its_own(part: str) -> bool:
+    asked = [w for w in words(part) if w not in _OWN_WORDS and len(w) > 1]
+    return bool(asked) and bool(_QUESTION_WORD.search(part) or re.match(_ASKS_OR_AUX + r"\b", part, re.I))
+
+
 _DETERMINERS = frozenset("the a an this that these those his her its their our my your".split())
 # Speaking, which DISCOURSE holds as words on how to answer ("what did he *talk* about"), is after "who" the deed
 # asked about: "who talked about beijing" is answered by a paragraph where someone speaks.

@@ -191,6 +191,21 @@ def test_which_ones_asks_which_of_the_things_asked_about_before(engine):
     assert not named.abstained and named.citations[0].paragraph == 7 and "free trade demonstration zones" in named.answer
 
 
+def test_two_questions_in_one_message_are_both_answered(engine):
+    answer = engine.ask("what was the theme? and what report was released?")
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == [1, 8]
+    assert "New Infrastructure, New Economy, New Future" in answer.answer and "Development Report" in answer.answer
+    assert "[1]" in answer.answer and "[2]" in answer.answer
+    assert all(c.quote in answer.answer and c.quote in c.text for c in answer.citations)
+    same_quote = engine.ask("when did the forum start and who wrote the article")  # both in ¶1's opening
+    assert [c.paragraph for c in same_quote.citations] == [1] and same_quote.answer.count("[1]") == 1
+
+
+def test_a_message_is_never_half_answered_as_if_whole(engine):
+    answer = engine.ask("what was the theme? and how much did tickets cost?")  # weighed whole: no ticket price
+    assert answer.abstained and not answer.citations
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)

@@ -74,7 +74,7 @@ def test_an_index_built_with_one_path_answers_identically_with_the_other(engine,
 
 def test_ask_many_answers_each_question_once_in_order_as_ask_does(engine):
     questions = eval_questions()
-    questions = questions + questions[:10] + ["", "hello", "Who is Li Bohu?"]
+    questions = questions + questions[:10] + ["", "hello", "Who is Li Bohu?", "what was the theme? and what report was released?"]
     engine.embedder.clear_cache()
     batch = engine.ask_many([(q, []) for q in questions])
     assert [a.question for a in batch] == [engine.ask(q).question for q in questions]

@@ -1,7 +1,7 @@
 """The question-analysis stage on its own: cleaning, spelling, focus, names, language, follow-ups."""
 import pytest
 
-from bot.question import LAST_PARAGRAPH, Analyser, Focus, _edits1, specificity
+from bot.question import LAST_PARAGRAPH, Analyser, Focus, _edits1, specificity, split_questions
 from bot.text import stem
 
 CORPUS = ["Li Bohu, academician of the Chinese Academy of Engineering, explained the architecture.",
@@ -166,6 +166,18 @@ def test_a_paragraph_asked_for_by_its_place(analyser, question, paragraph):
     ("does the city's roadmap mention standards", ()), ("whose idea is the cloud, li's or yang's?", ())])
 def test_a_possessor_named_bare_is_kept_apart(analyser, question, owners):
     assert analyser.analyse(question).owners == owners
+
+
+@pytest.mark.parametrize("message, questions", [
+    ("what was the theme? and what report was released?", ["what was the theme?", "what report was released?"]),
+    ("when did the forum start and who wrote the article", ["when did the forum start", "who wrote the article"]),
+    ("who is yang xiuling? also what did li bohu recommend?", ["who is yang xiuling?", "what did li bohu recommend?"]),
+    ("does industrial transformation come up anywhere? in what context", None),  # clarifies the first
+    ("what did yang say in her speech? summary pls", None), ("how many kinds? like 2? 3?", None),
+    ("who is li bohu and what did he say?", None),  # the second asks nothing of its own
+    ("what did li say and what else", None)])
+def test_two_questions_in_one_message_are_told_apart(message, questions):
+    assert split_questions(message) == (questions or [message])
 
 
 def test_about_the_article_itself(analyser):
