@@ -59,9 +59,9 @@ eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev_conversations.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_multilingual.jsonl
 	$(BIN)/forumbot eval benchmarks/questions/holdout/multilingual.jsonl
-	for set in $(HELD_OUT); do \
-		$(BIN)/forumbot eval benchmarks/questions/$$set/casual.jsonl benchmarks/questions/$$set/near_topic.jsonl && \
-		$(BIN)/forumbot eval benchmarks/questions/$$set/conversations.jsonl || exit 1; \
+	for held in $(HELD_OUT); do \
+		$(BIN)/forumbot eval benchmarks/questions/$$held/casual.jsonl benchmarks/questions/$$held/near_topic.jsonl && \
+		$(BIN)/forumbot eval benchmarks/questions/$$held/conversations.jsonl || exit 1; \
 	done
 
 clean:

@@ -31,6 +31,7 @@ SECOND_PARAGRAPH = 0.95  # another one is quoted when this close and as well sup
 TOPIC_HELD = 0.5  # share of what a question says something is "about" the text must hold
 DEED_SEARCH = 6  # paragraphs read for the deed of "who spoke?" when the closest ones don't say who did it
 SYNONYM_LOW, SYNONYM_HIGH = 0.5, 0.75  # word-vector cosine: below LOW a word is not there, above HIGH it is
+HELD = 0.5  # how well a word must be matched to count as in the text: literally, or a cosine of 0.625
 BRIDGE_WEIGHT = 0.5  # of a paragraph word standing in for a question word, against the word itself (0.25-1 swept)
 # Of a word for the answer's form ("topics", "purpose") a text lacks, counted as held: at full weight it would
 # dilute what else a question lacks ("what topics did she study at university" answered); 0.25-1 swept.
@@ -515,20 +516,28 @@ def _defines(text: str, thing: Sequence[str]) -> bool:
 
 def _says_what_it_is(text: str, thing: Sequence[str]) -> bool:
     """"What is X?" is best answered where X is the subject of "is": "the smart industrial Internet is based on
-    ...", not "developing the smart industrial Internet is of great significance", which is said of developing it."""
+    ...", not "developing the smart industrial Internet is of great significance", said of developing it."""
     if not thing:
         return True
-    said = words(text)
+    found = list(WORD.finditer(text))
+    said = [m.group(0).lower() for m in found]
     stems, asked = [stem(w) for w in said], [stem(w) for w in thing]
     for i in range(len(said)):
         if stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH]):
-            before = next((w for w in reversed(said[:i]) if w not in ARTICLES), "")
-            if not before.endswith("ing"):
+            before = i - 1 - (i > 0 and said[i - 1] in ARTICLES)  # "developing *the* ... Internet"
+            if before < 0 or CLAUSE_BREAK.search(text, found[before].end(), found[i].start()) \
+                    or not _describes_doing(found[before].group(0)):
                 return True
     return False
 
 
+def _describes_doing(word: str) -> bool:
+    """A lower-case -ing word: a verb doing something to what follows it ("developing"), not "Beijing"."""
+    return word.endswith("ing") and word.islower()
+
+
 ARTICLES = frozenset("the a an".split())
+CLAUSE_BREAK = re.compile(r"[,.;:!?]")
 NOT_A_NOUN = STOPWORDS | frozenset("his her its their this that these those".split())
 
 
@@ -783,7 +792,7 @@ class Answerer:
                 held[t] = max(held.get(t, 0.0), float(np.clip((cosine - SYNONYM_LOW) / (SYNONYM_HIGH - SYNONYM_LOW), 0, 1)))
         # "what *topics* are in the report", "the *purpose* of it": words for the form of the answer, not for what it
         # is about. A text holding the answer need not use them: lacked, they count as held, at a reduced weight.
-        lacked_form = {t for w, t in zip(question.words, question.terms) if w in GENERIC_HEADS and held.get(t, 0.0) < 0.5}
+        lacked_form = {t for w, t in zip(question.words, question.terms) if w in GENERIC_HEADS and held.get(t, 0.0) < HELD}
         held.update({t: 1.0 for t in lacked_form})
         weight = {t: specificity(w) ** SPECIFICITY_POWER * (FORM_WORD_WEIGHT if t in lacked_form else 1.0)
                   for w, t in zip(question.words, question.terms)}
@@ -794,7 +803,7 @@ class Answerer:
         named = {w.lower() for name in question.names for w in name.split()}  # whom it asks about, not what
         about = {t: weight[t] * (NAME_WEIGHT if w in named else 1.0) for w, t in zip(question.words, question.terms)}
         lacking = tuple(dict.fromkeys(question.as_typed(w) for w, t in zip(question.words, question.terms)  # "came"
-                                      if weight[t] and held.get(t, 0.0) < 0.5 and w not in LIGHT_VERBS))  # names nothing
+                                      if weight[t] and held.get(t, 0.0) < HELD and w not in LIGHT_VERBS))  # names nothing
         asked_time = self._other_time(question)
         other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
         if asked_time and other_time:
@@ -820,18 +829,23 @@ class Answerer:
                 return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
         if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
             return False
-        if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < 0.5:
+        if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < HELD:
             return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
         if not _defines(paragraph, question.defines):  # "what does X mean": X used is not X explained
             return False
-        if any(held.get(stem(owner), 0.0) < 0.5 for owner in question.owners):
+        if any(held.get(stem(owner), 0.0) < HELD for owner in question.owners):
             return False  # "shanghai's industrial internet" is not "Beijing's Industrial Internet"
         if question.topic:  # "what did li say about ai chips": the text must be about them
             weights = {t: specificity(w) for w, t in zip(question.words, question.terms) if t in question.topic}
             total = sum(weights.values())
             if total and sum(w * held.get(t, 0.0) for t, w in weights.items()) < TOPIC_HELD * total:
                 return False
-        return not question.ordinal or bool(re.search(rf"\b{question.ordinal}\b", paragraph, re.I))
+        if not question.ordinal:
+            return True
+        counted = re.search(rf"\b{question.ordinal}\s+([a-z]+)", question.text)  # "the first *step*": steps
+        counted_term = stem(counted.group(1)) if counted and counted.group(1) in question.words else None
+        return bool(re.search(rf"\b{question.ordinal}\b", paragraph, re.I)) \
+            and (counted_term is None or held.get(counted_term, 0.0) >= HELD)
 
     # -- answering -----------------------------------------------------------------------
     def answer(self, question: Question, retrieval: Retrieval,
@@ -846,6 +860,9 @@ class Answerer:
                 or (question.words and not any(map(specificity, question.words))) or ARITHMETIC.search(question.raw):
             return self._abstain(question, confidence)  # "what's 2+2", "what is 2 plus 2": sums no article answers
         groups = retrieval.by_paragraph()
+        if question.paragraph is not None:  # "what does paragraph 2 say about li": that paragraph, or what it lacks
+            groups = [g for g in groups if (g[0].passage.doc, g[0].passage.paragraph) == self._asked_paragraph(
+                question, retrieval)] or groups
         candidates, supports = self._candidates(question, groups)
         other_gender = [not self._of_asked_gender(question, g) and not self._byline_asked(question, g) for g in candidates]
         reasons = [self._gives_reason(question, g) for g in candidates]
@@ -1010,15 +1027,22 @@ class Answerer:
         """"What's in paragraph 3?", "the last paragraph": its opening sentences, numbered as citations number
         them, in the document the question is closest to."""
         doc = self._asked_document(retrieval)
+        _, number = self._asked_paragraph(question, retrieval)
         count = len(doc.paragraphs)
-        number = count if question.paragraph == LAST_PARAGRAPH else question.paragraph
-        if number is None or not 1 <= number <= count:
-            return Answer(question.raw, f"The article has {count} paragraphs: ask about paragraph 1 to {count}.", True,
+        if not 1 <= number <= count:
+            named = "The article" if len(self.store.documents) == 1 else f"“{doc.title}”"
+            return Answer(question.raw, f"{named} has {count} paragraphs: ask about paragraph 1 to {count}.", True,
                           (), index_version=self.store.version, kind=Kind.ABSTAINED)
         citation = self._opening(doc, number)
         told = "reads" if citation.quote == citation.text else "begins"
         return Answer(question.raw, f"¶{number} {told}: {citation.quote} [1]", False, (citation,),
                       index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
+
+    def _asked_paragraph(self, question: Question, retrieval: Retrieval) -> tuple[str, int]:
+        """(document, paragraph number) of a paragraph asked for by its place; the number may be past the end."""
+        doc = self._asked_document(retrieval)
+        number = question.paragraph if question.paragraph not in (None, LAST_PARAGRAPH) else len(doc.paragraphs)
+        return doc.id, number or 0
 
     def _asked_document(self, retrieval: Retrieval) -> DocumentRecord:
         """The document "this article" means: with several, the one the question is closest to."""

@@ -163,10 +163,12 @@ def _asking_verb(text: str) -> str:
     return (found.group(1) or "").lower() if found else ""
 
 
+# "How big a deal / role / impact": a degree, like "how much has it improved", not a number.
+_DEGREE_NOUNS = "(?:deal|thing|role|part|impact|effect|influence|difference|problem|issue|factor|priority|concern)"
 _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
     # "How much did it cost" asks for a number (see MEASURES); "how much has it improved", "how big a deal" a degree.
     (Focus.NUMBER, re.compile(r"\bhow (many|much(?! (has|have|had|does|do|did|is|are|was|were|will|can|would)\b)|"
-                              r"old|long|often|far|big(?! (?:of )?a (?:deal|thing)\b)|large|tall)\b|"
+                              rf"old|long|often|far|(?:big|large)(?! (?:of )?an? {_DEGREE_NOUNS}\b)|tall)\b|"
                               r"\bwhat (percentage|percent|number|amount|age|size)\b", re.I)),
     (Focus.DATE, re.compile(r"^\s*when\b(?! (?:it|they|he|she|you|the article) "
                             r"(?:says?|said|mentions?|talks?|refers?|writes?)\b)|"
@@ -388,7 +390,7 @@ class Analyser:
                         and not self._other_side_known(stem(w.lower()), alternatives))
         about_document = bool(_ABOUT_DOCUMENT.search(text)) and not _ANOTHER_WORK.search(text)
         if placed := _PARAGRAPH_ASKED.search(core):  # "what does paragraph 3 say": the place is not a topic
-            content = [w for w in content if w not in words(placed.group(0)) and w not in PARAGRAPH_WORDS]
+            content = [w for w in content if w not in words(placed.group(0)) and w not in _PARAGRAPH_WORDS]
         measure, measured = next(((kind, m.group(0)) for kind, pattern in MEASURES if (m := pattern.search(text))), (None, ""))
         own = [w for w in content if w not in words(measured)]  # "what year?" names only what it asks: a follow-up
         focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)
@@ -403,7 +405,7 @@ class Analyser:
             and not self._has_own_subject(text) and not about_document and not placed,
             wants_more=more[0], more_about=more[1], about_document=about_document,
             paragraph=_paragraph_number(placed) if placed else None,
-            ordinal=_ordinal(text, alternatives),
+            ordinal=_ordinal(_PARAGRAPH_ASKED.sub(" ", text), alternatives),  # not "the *first* paragraph"
             head=_corrected_head(_head(" ".join(typed), focus), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
@@ -418,12 +420,13 @@ class Analyser:
     @staticmethod
     def _owners(typed: list[str], corrected: dict[str, str], content: list[str],
                 alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...]) -> tuple[str, ...]:
-        """Possessors named bare ("shanghai's industrial internet", not "the city's plan", which refers to one
-        already known), and not offered as alternatives ("li's or yang's?")."""
+        """Possessors named bare, by a rare word such as a name ("shanghai's industrial internet"; not "the city's
+        plan", which refers to one already known, nor "today's forum" or "people's"), and not offered as
+        alternatives ("li's or yang's?")."""
         offered = {t for pair in alternatives for side in pair for t in side}
         return tuple(owner for before, word in zip(["", *typed], typed) if _POSSESSIVE.search(word)
                      and before not in _DETERMINERS and (owner := corrected.get(_POSSESSIVE.sub("", word), "")) in content
-                     and stem(owner) not in offered)
+                     and stem(owner) not in offered and specificity(owner) >= OWNER_SPECIFICITY)
 
     def _core(self, raw: str) -> str:
         """The question without greetings, apologies and thanks around it."""
@@ -508,26 +511,30 @@ _FILLER_STEMS = frozenset(stem(w) for w in CHATTER | DISCOURSE)
 
 def _language(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
-    if not text.isascii() and letters:  # most questions: no letter to look up by name
+    if not text.isascii() and letters:  # accents, or another script than the Latin one
         if sum(bool(CJK.match(c)) for c in letters) / len(letters) > NON_LATIN_SHARE:
             return "zh"
         if 1 - sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) / len(letters) > NON_LATIN_SHARE:
             return "other"
-    tokens = _LETTERS.findall(text.lower())
-    foreign = sum(t in FOREIGN_WORDS for t in tokens)
-    return "other" if foreign >= MIN_FOREIGN_WORDS and foreign > sum(t in STOPWORDS for t in tokens) else "en"
+    # Capitalised words inside a sentence are names ("Du Chi", "El Paso"), not words of a language.
+    tokens = [t.lower() for i, t in enumerate(_LETTERS.findall(text)) if i == 0 or not t[0].isupper()]
+    foreign = [t for t in tokens if t in FOREIGN_WORDS]
+    return "other" if len(foreign) >= MIN_FOREIGN_WORDS and set(foreign) & FOREIGN_ASKING \
+        and len(foreign) > sum(t in STOPWORDS for t in tokens) else "en"
 
 
 NON_LATIN_SHARE = 0.3  # above this share of letters outside the Latin script, a question is not in English
 # Question and function words of the languages in the Latin script people most often ask in besides English
-# (Spanish, French, German, Italian, Portuguese), none of them an English word. Two of them, outnumbering the
-# English ones, mark a question the English model cannot search ("¿quién es Li Bohu?", "qui est Li Bohu ?").
-FOREIGN_WORDS = frozenset("""
-qué quién quienes cuál cuáles cuándo dónde cómo por es fue los las una sobre dijo habló artículo el del
-qui quoi quel quelle quels est sont était les des du sur dit parlé pourquoi où
-wer wann wo wie warum ist sind der das und über gesagt sprach worum
-chi cosa quando dove perché è sono della detto parlato che
-quem onde porque é são foi disse falou
+# (Spanish, French, German, Italian, Portuguese), with and without accents, none of them an English word. Two of
+# them, one asking ("qui", "quién", "cosa"), outnumbering the English ones, mark a question the English model
+# cannot search ("¿quién es Li Bohu?", "qui est Li Bohu ?"); "el paso and los angeles?" asks nothing in Spanish.
+FOREIGN_ASKING = frozenset("""
+qué que quién quien quienes cuál cual cuáles cuales cuándo cuando dónde donde cómo como porqué
+qui quoi quel quelle quels pourquoi où qu wer wann wie warum worum chi cosa quando dove perché perche quem onde porque
+""".split())
+FOREIGN_WORDS = FOREIGN_ASKING | frozenset("""
+es fue los las una sobre dijo habló hablo artículo articulo el del est sont était les des du sur dit parlé
+ist sind der das und über gesagt sprach è sono della detto parlato é são foi disse falou
 """.split())
 MIN_FOREIGN_WORDS = 2  # one alone is as often a name or a borrowed word ("the über platform", "Los Angeles")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -590,6 +597,7 @@ def _asks_on_its_own(part: str) -> bool:
     return bool(asked) and bool(_QUESTION_WORD.search(part) or re.match(_ASKS_OR_AUX + r"\b", part, re.I))
 
 
+OWNER_SPECIFICITY = 0.9  # names and rare words (shanghai, tencent: 1.0); not today, year (0.5), people (0.2)
 _DETERMINERS = frozenset("the a an this that these those his her its their our my your".split())
 # Speaking, which DISCOURSE holds as words on how to answer ("what did he *talk* about"), is after "who" the deed
 # asked about: "who talked about beijing" is answered by a paragraph where someone speaks.
@@ -614,7 +622,6 @@ _SAID_ABOUT = re.compile(r"\b(?:say|said|says|saying|talk|talks|talked|think|thi
                          r"speak|speaks|spoke|write|writes|wrote|cover|covers|covered|discuss|discusses|discussed)\s+"
                          r"(?:anything |something |much )?(?:about|on|regarding)\s+(.+?)"
                          r"(?:\s+(?:at|during)\s+(?:the|this|that)\b.*)?$", re.I)  # not "... *at the forum*": where
-# The bot's own view asked for: it only quotes the article.
 # A paragraph asked for by its place in the document: "what's in paragraph 3", "para 2", "¶4", "the last paragraph".
 LAST_PARAGRAPH = -1
 _PARAGRAPH_PLACES = {"first": 1, "opening": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -622,7 +629,7 @@ _PARAGRAPH_PLACES = {"first": 1, "opening": 1, "second": 2, "third": 3, "fourth"
                      "final": LAST_PARAGRAPH, "closing": LAST_PARAGRAPH}
 _PARAGRAPH_COUNTS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
 _PARAGRAPH = r"(?:paragraph|para|graf)s?\b"
-PARAGRAPH_WORDS = frozenset("paragraph paragraphs para paras graf grafs text contain contains content".split())
+_PARAGRAPH_WORDS = frozenset("paragraph paragraphs para paras graf grafs text contain contains content".split())
 _PARAGRAPH_ASKED = re.compile(
     rf"\b{_PARAGRAPH}\.?\s*(?:no\.?\s*|number\s*|#\s*)?(?P<number>\d{{1,3}}|{'|'.join(_PARAGRAPH_COUNTS)})\b"
     r"|¶\s*(?P<mark>\d{1,3})"
@@ -637,6 +644,7 @@ def _paragraph_number(asked: re.Match[str]) -> int:
     return _PARAGRAPH_COUNTS.get(told) or _PARAGRAPH_PLACES.get(told) or int(told[:-2])
 
 
+# The bot's own view asked for: it only quotes the article.
 _OPINION = re.compile(r"\b(in (your|my) (honest )?(opinion|view)|(do|would) you (think|believe|like|reckon|say|agree)|"
                       r"what do you think|your (own )?(take|opinion|view|thoughts))\b", re.I)
 # Writing of the bot's own asked for: "write me a poem about the forum", "tell me a joke".

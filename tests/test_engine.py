@@ -96,6 +96,7 @@ def test_chinese_names_are_recognised_and_pointed_to(engine):
 
 @pytest.mark.parametrize(("question", "name", "paragraph"), [
     ("¿quién es Li Bohu?", "Li Bohu", 2), ("qui est Li Bohu ?", "Li Bohu", 2), ("wer ist Yang Xiuling?", "Yang Xiuling", 5),
+    ("quien es li bohu", "Li Bohu", 2), ("o que disse Yang Xiuling?", "Yang Xiuling", 5),  # typed without accents
     ("che cosa ha detto Yang Xiuling", "Yang Xiuling", 5), ("de qué trata el artículo", None, None)])
 def test_a_question_in_another_latin_script_language_is_told_the_answers_are_in_english(engine, question, name, paragraph):
     answer = engine.ask(question)  # never "the article doesn't mention 'qui' or 'est'"
@@ -105,7 +106,8 @@ def test_a_question_in_another_latin_script_language_is_told_the_answers_are_in_
         assert f"What does the article say about {name}?" in answer.answer and answer.related[0].paragraph == paragraph
 
 
-@pytest.mark.parametrize("question", ["who is li bohu la", "what did the über platform do", "is the report des moines based"])
+@pytest.mark.parametrize("question", ["who is li bohu la", "what did the über platform do", "is the report des moines based",
+                                      "el paso and los angeles?", "Du Chi?", "what did Chi Che say"])  # names, no question
 def test_an_english_question_with_a_foreign_word_is_still_english(engine, question):
     assert engine.loaded.analyser.analyse(question).language == "en"
 
@@ -176,6 +178,16 @@ def test_the_first_of_a_series_is_not_answered_by_the_edition_reported(engine):
     answer = engine.ask("what year was the first zhongguancun forum held?")  # ¶1 reports the 2020 one
     assert answer.abstained and not answer.citations and "first" in answer.answer
     assert engine.ask("what's the first achievement").citations[0].paragraph == 8  # "First, the ... issued ..."
+    step = engine.ask("what's the first step beijing will take")  # ¶8's "First," counts achievements, not steps
+    assert step.abstained and not step.citations and step.related[0].paragraph == 7
+
+
+def test_a_paragraph_asked_about_a_topic_answers_from_that_paragraph_or_says_where_it_is(engine):
+    answer = engine.ask("what does the first paragraph say about the forum")
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == [1]
+    elsewhere = engine.ask("what does paragraph 2 say about standards")
+    assert elsewhere.abstained and not elsewhere.citations and elsewhere.related[0].paragraph == 2
+    assert "¶7" in elsewhere.answer  # where the article does speak of standards
 
 
 def test_what_a_thing_is_is_answered_where_it_is_the_subject_of_is(engine):

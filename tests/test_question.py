@@ -157,13 +157,15 @@ def test_a_remark_is_not_a_follow_up(analyser, remark):
 def test_a_paragraph_asked_for_by_its_place(analyser, question, paragraph):
     analysed = analyser.analyse(question)
     assert analysed.paragraph == paragraph
+    assert paragraph is None or analysed.ordinal is None  # "the *first* paragraph" asks for no first thing
     if paragraph is not None:  # the place is not what the question is about, nor does it lean on the turn before
         assert not {"paragraph", "para", "3", "2nd"} & set(analysed.words) and not analysed.refers_back
 
 
 @pytest.mark.parametrize(("question", "owners"), [
     ("what does the report say about shanghai's industrial internet?", ("shanghai",)), ("what is beijing's plan", ("beijing",)),
-    ("does the city's roadmap mention standards", ()), ("whose idea is the cloud, li's or yang's?", ())])
+    ("does the city's roadmap mention standards", ()), ("whose idea is the cloud, li's or yang's?", ()),
+    ("what is today's forum about", ()), ("how was last year's forum", ())])  # everyday words, no names
 def test_a_possessor_named_bare_is_kept_apart(analyser, question, owners):
     assert analyser.analyse(question).owners == owners
 

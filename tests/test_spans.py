@@ -1,7 +1,9 @@
 """Span selection on its own: which verbatim piece of a paragraph an answer quotes, with no model or index.
 
 The helpers are pure: a paragraph, offsets and question terms in, offsets out."""
-from bot.answering import _clause_window, quoted, select_span, with_neighbour
+import pytest
+
+from bot.answering import _clause_window, _says_what_it_is, quoted, select_span, with_neighbour
 from bot.chunking import Passage, sentence_spans
 from bot.retrieval import Hit
 
@@ -171,3 +173,12 @@ def test_a_list_question_quotes_the_passage_naming_most_of_the_items():
     hits = [whole, first, later]
     assert select_span(hits, PARAGRAPH, weights, limit, covered) == (SHORT[0], WHITE_PAPER[1])
     assert select_span(hits, PARAGRAPH, weights, limit, covered, listing=True) == (WHITE_PAPER[0], BEIJING[1])
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Academician Li Bohu pointed out that the smart industrial Internet is based on the ubiquitous Internet.", True),
+    ("Vigorously developing the smart industrial Internet is of great significance.", False),  # said of developing it
+    ("In Beijing, the smart industrial Internet is a network.", True),  # "Beijing" is no verb, and a comma parts them
+    ("The smart industrial Internet will grow.", False)])  # no "is"
+def test_what_a_thing_is_is_said_where_it_is_the_subject_of_is(text, said):
+    assert _says_what_it_is(text, ["smart", "industrial", "internet"]) is said
