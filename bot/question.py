@@ -101,7 +101,7 @@ GENERIC_HEADS = frozenset("""thing things stuff kind kinds type types sort sorts
 point points area areas item items topic topics detail details info information fact facts example examples
 purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
 section sections content contents level else
-takeaway takeaways rundown breakdown outline title titles progress status state situation
+takeaway takeaways rundown breakdown outline title titles progress status state situation event events
 """.split())
 _AUXILIARY = frozenset("""is are was were be been get gets got do does did has have had can could will would should shall
 may might must am it its he she they this that these those there the a an of to in on at for about""".split())

@@ -218,6 +218,11 @@ def test_a_message_is_never_half_answered_as_if_whole(engine):
     assert answer.abstained and not answer.citations
 
 
+def test_which_event_is_answered_by_naming_the_event(engine):
+    answer = engine.ask("which event is this article about")  # "event" names no word the article must use
+    assert not answer.abstained and answer.citations[0].paragraph == 1 and "Forum" in answer.answer
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)
