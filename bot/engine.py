@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answer import MAX_HISTORY, Answer, Kind, combined
-from bot.answering import AUTHOR_STEMS, Answerer, genders_of
+from bot.answering import AUTHOR_STEMS, SPEAKING, Answerer, genders_of
 from bot.batching import MAX_BATCH
 from bot.builder import BuildReport, IndexBuilder, stems_version, write_calibration
 from bot.corpus import load_corpus
@@ -316,7 +316,8 @@ class Engine:
         if not history or not (analysed.refers_back or analysed.wants_more or _of_another_person(analysed)):
             return analysed, analysed.text, None
         earlier = self._standing_for(loaded, history[-1], history[:-1])
-        again = _asked_again(loaded, earlier, analysed) or _asked_of_the_other(loaded, earlier, analysed)
+        again = _asked_again(loaded, earlier, analysed) or _asked_of_the_other(loaded, earlier, analysed) \
+            or _one_of_the_people(loaded, earlier, analysed)
         if again is not None:  # a question of its own: nothing to carry on
             return again, again.text, None
         people = loaded.answerer.people
@@ -468,6 +469,20 @@ def _asked_of_the_other(loaded: Loaded, earlier: Question, follow_up: Question) 
         return None
     asked = _asked_of_another(earlier, replace(follow_up, words=tuple(others[0].lower().split())), people)
     return None if asked is None else replace(loaded.analyser.analyse(asked), raw=follow_up.raw)
+
+
+# "The first one", "the second one": after a question about people, a person in that place.
+_PLACED_ONE = re.compile(r"\b(first|second|third|fourth|fifth|last) one\b")
+
+
+def _one_of_the_people(loaded: Loaded, earlier: Question, follow_up: Question) -> Question | None:
+    """"What did the first one say?" after "who spoke at the forum?" or "who were the speakers?": asks it of the
+    first person, which the article's order of introducing people answers or declines (bot/answering.py,
+    _in_order); None for any other follow-up ("whats the first one" after "what did the forum release" is the
+    first achievement)."""
+    if earlier.focus != Focus.PERSON or not SPEAKING.search(earlier.text) or not _PLACED_ONE.search(follow_up.text):
+        return None  # "and the second one?" after "who issued it?" is the second achievement
+    return replace(loaded.analyser.analyse(_PLACED_ONE.sub(r"\1 person", follow_up.text)), raw=follow_up.raw)
 
 
 def _asked_of_another(earlier: Question, follow_up: Question, people: frozenset[str]) -> str | None:

@@ -223,6 +223,15 @@ def test_which_event_is_answered_by_naming_the_event(engine):
     assert not answer.abstained and answer.citations[0].paragraph == 1 and "Forum" in answer.answer
 
 
+def test_the_first_one_after_a_question_about_speakers_is_the_first_person_introduced(engine):
+    first = engine.ask("what did the first one say", ["who spoke at the forum"])
+    assert first.abstained and "who spoke first" in first.answer and first.related[0].paragraph == 2  # Li Bohu
+    second = engine.ask("what did the second one say", ["who spoke at the forum"])
+    assert second.abstained and second.related[0].paragraph == 5  # Yang Xiuling, not ¶8's "First, ..."
+    achievement = engine.ask("whats the first one", ["what did the forum release"])
+    assert not achievement.abstained and achievement.citations[0].paragraph == 8
+
+
 def test_a_paragraph_beyond_the_last_is_declined_with_how_many_there_are(engine):
     answer = engine.ask("what does paragraph 12 say")
     count = len(next(iter(engine.store.documents.values())).paragraphs)
