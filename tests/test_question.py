@@ -158,8 +158,8 @@ def test_a_paragraph_asked_for_by_its_place(analyser, question, paragraph):
     analysed = analyser.analyse(question)
     assert analysed.paragraph == paragraph
     assert paragraph is None or analysed.ordinal is None  # "the *first* paragraph" asks for no first thing
-    if paragraph is not None:  # the place is not what the question is about, nor does it lean on the turn before
-        assert not {"paragraph", "para", "3", "2nd"} & set(analysed.words) and not analysed.refers_back
+    if paragraph is not None:  # the place is not what the question is about; the document is the one talked about
+        assert not {"paragraph", "para", "3", "2nd"} & set(analysed.words) and analysed.refers_back
 
 
 @pytest.mark.parametrize(("question", "owners"), [

@@ -1,4 +1,5 @@
 """The same method, unchanged, on a document nobody tuned it on: it answers and it abstains."""
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,32 @@ def test_without_examples_in_its_header_the_bot_offers_a_question_its_title_answ
     assert library_engine.examples == [ABOUT_QUESTION]
     answer = library_engine.ask(ABOUT_QUESTION)
     assert not answer.abstained and "Riverside City Library opens with a robotics lab" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def two_documents(tmp_path_factory, embedder):
+    """The forum article and the library article in one index."""
+    from bot.engine import Engine
+    from bot.settings import Settings
+
+    base = tmp_path_factory.mktemp("two-documents")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for source in [*(Path(__file__).parents[1] / "corpus").glob("*.txt"), *(FIXTURES / "second_corpus").glob("*.txt")]:
+        shutil.copy(source, corpus / source.name)
+    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data",
+                        calibration_dir=base / "no-questions", discord_token=None)
+    engine = Engine(settings, embedder)
+    engine.rebuild()
+    return engine
+
+
+def test_a_paragraph_asked_for_by_its_place_is_of_the_document_talked_about(two_documents):
+    library = two_documents.ask("what's in paragraph 2", ["how many books does the riverside library hold"])
+    forum = two_documents.ask("what's in paragraph 2", ["who is li bohu"])
+    assert not library.abstained and not forum.abstained
+    assert library.citations[0].doc == "city-library-robots" and "Wang Jian" in library.answer
+    assert forum.citations[0].doc != "city-library-robots" and "Li Bohu" in forum.answer
+    past_the_end = two_documents.ask("what does paragraph 40 say", ["how many books does the riverside library hold"])
+    assert past_the_end.abstained and "“Riverside City Library opens with a robotics lab for young readers” has" in \
+        past_the_end.answer  # with several documents, which one has how many
