@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,7 +18,7 @@ from bot.question import (DATE_MEASURES, GENERIC_HEADS, LAST_PARAGRAPH, LIGHT_VE
                           proper_nouns, specificity)
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
-from bot.text import STOPWORDS, WORD, content_terms, stem, term_set, words
+from bot.text import STOPWORDS, WORD, content_terms, looks_plural, stem, term_set, words
 
 ELLIPSIS = "…"
 COVERAGE_WEIGHT = 0.5  # of term coverage in the confidence; separates labelled in/out-of-scope questions best
@@ -477,7 +477,7 @@ def _undetailed(question: Question, text: str) -> str | None:
     """The things a question asks the exact content of, which the text names only by their purpose."""
     if not DETAIL_ASKED.search(question.text) or FOR_WHAT.search(question.text):
         return None
-    plural = [w for w in question.words if w.endswith("s") and not w.endswith(("ss", "us", "is"))]  # not "consensus"
+    plural = [w for w in question.words if looks_plural(w)]
     return next((question.as_typed(w) for w in plural if only_described(text, w)), None)
 
 
@@ -506,12 +506,16 @@ DEFINING_REACH = 3  # words after the thing in which "X *is* ..." must come
 def _defines(text: str, thing: Sequence[str]) -> bool:
     """The text says what the thing is ("the smart industrial Internet *is* based on ..."), not only uses it
     ("... the new ubiquitous Internet, led by ...")."""
-    if not thing:
-        return True
+    return not thing or any(True for _ in _defined_at(text, thing))
+
+
+def _defined_at(text: str, thing: Sequence[str]) -> Iterator[int]:
+    """Where the thing's words stand right before a defining verb: the index of the first, among the text's words
+    (one a WORD match, in order)."""
     said = words(text)
     stems, asked = [stem(w) for w in said], [stem(w) for w in thing]
-    return any(stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH])
-               for i in range(len(said)))
+    return (i for i in range(len(said))
+            if stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH]))
 
 
 def _says_what_it_is(text: str, thing: Sequence[str]) -> bool:
@@ -520,15 +524,18 @@ def _says_what_it_is(text: str, thing: Sequence[str]) -> bool:
     if not thing:
         return True
     found = list(WORD.finditer(text))
-    said = [m.group(0).lower() for m in found]
-    stems, asked = [stem(w) for w in said], [stem(w) for w in thing]
-    for i in range(len(said)):
-        if stems[i:i + len(asked)] == asked and DEFINING & set(said[i + len(asked):i + len(asked) + DEFINING_REACH]):
-            before = i - 1 - (i > 0 and said[i - 1] in ARTICLES)  # "developing *the* ... Internet"
-            if before < 0 or CLAUSE_BREAK.search(text, found[before].end(), found[i].start()) \
-                    or not _describes_doing(found[before].group(0)):
-                return True
+    for i in _defined_at(text, thing):
+        before = i - 1 - (i > 0 and found[i - 1].group(0).lower() in ARTICLES)  # "developing *the* ... Internet"
+        if before < 0 or CLAUSE_BREAK.search(text, found[before].end(), found[i].start()) \
+                or not _describes_doing(found[before].group(0)):
+            return True
     return False
+
+
+def _place(question: Question, doc: DocumentRecord) -> int:
+    """The number of the paragraph a question asks for by its place ("the last one": the document's last); it may
+    be past the end."""
+    return len(doc.paragraphs) if question.paragraph == LAST_PARAGRAPH else question.paragraph or 0
 
 
 def _describes_doing(word: str) -> bool:
@@ -861,8 +868,9 @@ class Answerer:
             return self._abstain(question, confidence)  # "what's 2+2", "what is 2 plus 2": sums no article answers
         groups = retrieval.by_paragraph()
         if question.paragraph is not None:  # "what does paragraph 2 say about li": that paragraph, or what it lacks
-            groups = [g for g in groups if (g[0].passage.doc, g[0].passage.paragraph) == self._asked_paragraph(
-                question, retrieval)] or groups
+            doc = self._asked_document(retrieval)
+            asked = (doc.id, _place(question, doc))
+            groups = [g for g in groups if (g[0].passage.doc, g[0].passage.paragraph) == asked] or groups
         candidates, supports = self._candidates(question, groups)
         other_gender = [not self._of_asked_gender(question, g) and not self._byline_asked(question, g) for g in candidates]
         reasons = [self._gives_reason(question, g) for g in candidates]
@@ -1027,8 +1035,7 @@ class Answerer:
         """"What's in paragraph 3?", "the last paragraph": its opening sentences, numbered as citations number
         them, in the document the question is closest to."""
         doc = self._asked_document(retrieval)
-        _, number = self._asked_paragraph(question, retrieval)
-        count = len(doc.paragraphs)
+        number, count = _place(question, doc), len(doc.paragraphs)
         if not 1 <= number <= count:
             named = "The article" if len(self.store.documents) == 1 else f"“{doc.title}”"
             return Answer(question.raw, f"{named} has {count} paragraphs: ask about paragraph 1 to {count}.", True,
@@ -1037,12 +1044,6 @@ class Answerer:
         told = "reads" if citation.quote == citation.text else "begins"
         return Answer(question.raw, f"¶{number} {told}: {citation.quote} [1]", False, (citation,),
                       index_version=self.store.version, kind=Kind.ANSWERED, top_score=1.0)
-
-    def _asked_paragraph(self, question: Question, retrieval: Retrieval) -> tuple[str, int]:
-        """(document, paragraph number) of a paragraph asked for by its place; the number may be past the end."""
-        doc = self._asked_document(retrieval)
-        number = question.paragraph if question.paragraph not in (None, LAST_PARAGRAPH) else len(doc.paragraphs)
-        return doc.id, number or 0
 
     def _asked_document(self, retrieval: Retrieval) -> DocumentRecord:
         """The document "this article" means: with several, the one the question is closest to."""

@@ -29,7 +29,7 @@ from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question, split
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
-from bot.text import stem, words
+from bot.text import looks_plural, stem, words
 
 log = logging.getLogger(__name__)
 
@@ -437,7 +437,7 @@ def _of_the_things_before(follow_up: Question, earlier: Question, people: frozen
     paragraph saying only "leading companies" does not answer it. Any other follow-up as it is."""
     if follow_up.words or not _WHICH_ONES.search(follow_up.text):
         return follow_up
-    plural = [w for w in earlier.words if w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in people]
+    plural = [w for w in earlier.words if looks_plural(w) and w not in people]
     thing = earlier.head or (plural[-1] if plural else None)
     if thing is None:
         return follow_up

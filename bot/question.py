@@ -402,7 +402,7 @@ class Analyser:
             unknown=unknown, language="en",
             refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
-            and not self._has_own_subject(text) and not about_document and not placed
+            and not self._has_own_subject(text) and not about_document
             or bool(placed),  # "what's in paragraph 3": of the document the talk was about
             wants_more=more[0], more_about=more[1], about_document=about_document,
             paragraph=_paragraph_number(placed) if placed else None,

@@ -50,6 +50,11 @@ def words(text: str) -> list[str]:
     return [w[:-2] if w.endswith(("'s", "’s")) else w for w in WORD.findall(text.lower())]
 
 
+def looks_plural(word: str) -> bool:
+    """An English plural by its ending: "companies", "zones"; not "consensus", "class", "analysis"."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed words that carry topic: what BM25 indexes and what overlap scores count."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
