@@ -816,6 +816,9 @@ def _capitalised_runs(paragraphs: Sequence[str]) -> dict[str, str]:
 
 _TITLED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+(?:['’]s)?)+\b")
 ABBREVIATION_LETTERS = (3, 5)  # "cae", "zgc"; two letters are too often a word or another name's ("it", "lb")
+# A romanised name of two syllables is abbreviated by two letters ("bj", "sh"): only from one word of at least this
+# many letters, which no English word or chat shorthand spells, so the two letters name nothing else.
+SYLLABLE_NAME_LETTERS = 6
 
 
 def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
@@ -823,6 +826,8 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
     (the initials of a whole run of capitalised words), "zgc" -> "Zhongguancun" (the initial of each syllable of
     a long name, as romanised names are abbreviated). An abbreviation that two names share is left out."""
     found: dict[str, set[str]] = {}
+    lower = {w for text in paragraphs for w in re.findall(r"\b[a-z]+\b", text)}
+    named = {w.lower() for text in paragraphs for w in re.findall(r"[a-z,;]\s+([A-Z][a-z]+)", text)}  # mid-sentence
     for text in paragraphs:
         for match in _TITLED_RUN.finditer(text):  # whole names only: a part ("Beijing Municipal People") is none
             name = match.group(0).split()
@@ -831,12 +836,20 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
             capitals = [w for w in name if w[0].isupper()]
             if len(capitals) > 1:
                 found.setdefault("".join(w[0] for w in capitals).lower(), set()).add(" ".join(name))
-        for word in re.findall(r"\b[A-Z][a-z]{7,}\b", text):
-            initials = _syllable_initials(word.lower()) if word.lower() not in _english() else None
-            if initials:
+        for word in re.findall(rf"\b[A-Z][a-z]{{{SYLLABLE_NAME_LETTERS - 1},}}\b", text):
+            initials = _syllable_initials(word.lower())
+            if initials and (word.lower() not in _english() or (len(initials) == 2 and word.lower() in named - lower)):
                 found.setdefault(initials, set()).add(word)
     low, high = ABBREVIATION_LETTERS
-    return {key: names.pop() for key, names in found.items() if low <= len(key) <= high and len(names) == 1}
+    return {key: names.pop() for key, names in found.items() if (low <= len(key) <= high or _syllables_of_one(key, names))
+            and len(names) == 1}
+
+
+def _syllables_of_one(key: str, names: set[str]) -> bool:
+    """"bj" for Beijing: two letters, of one word's syllables (a name: English may list it, but the corpus
+    capitalises it mid-sentence and never writes it in lower case), that are no word or shorthand themselves."""
+    return len(key) == 2 and all(" " not in n for n in names) and key not in _english() and key not in SHORTHAND \
+        and key not in CHATTER
 
 
 _SYLLABLE = re.compile(r"(?:zh|ch|sh|[bcdfghjklmnpqrstwxyz])?[aeiouv]+(?:ng|n|r)?(?![aeiouv])")

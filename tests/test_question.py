@@ -250,9 +250,18 @@ def test_a_year_the_corpus_never_mentions_is_unknown(analyser):
     assert analyser.analyse("what was the 2020 forum's theme").unknown == ()
 
 
+def test_a_two_syllable_name_is_abbreviated_by_two_letters(analyser):
+    assert "beijing" in analyser.analyse("how has bj's industrial internet been doing").text  # bei-jing
+    names = Analyser(["Officials from Guangzhou and Shanghai met. Banging drums, bands kept banging all day."])
+    assert names.abbreviations["gz"] == "Guangzhou"
+    assert "sh" not in names.abbreviations  # "sh" is an English word (hush): it names nothing
+    assert "bg" not in names.abbreviations  # "Banging" splits as ban-ging, but the corpus also writes it in lower case
+    assert Analyser(["Banging drums, they marched."]).abbreviations == {}  # capitalised only to start a sentence
+
+
 def test_only_whole_names_are_abbreviated():
     names = Analyser(["The Beijing Municipal People’s Government and the Chinese Academy of Engineering met."])
-    assert names.abbreviations == {"bmpg": "Beijing Municipal People’s Government",
+    assert names.abbreviations == {"bmpg": "Beijing Municipal People’s Government", "bj": "Beijing",
                                    "cae": "Chinese Academy of Engineering"}  # no "bmp": a part names nothing
 
 
