@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.errors import ForumbotError
 
 # Why an answer is counted wrong, so a report says what to fix, not only how much is broken.
@@ -41,14 +41,20 @@ def judge(answer: Answer, row: dict) -> str:
         return CORRECT if answer.abstained else ANSWERED_UNANSWERABLE
     if answer.abstained:
         return REFUSED
-    if not answer.citations or not any(g in answer.citations[0].text for g in row["gold"]):
+    if not answer.citations or not any(_holds(answer, answer.citations[0], g) for g in row["gold"]):
         return WRONG_PARAGRAPH
     return CORRECT if all(k in answer.answer for k in row.get("keys", [])) else WRONG_SPAN
 
 
+def _holds(answer: Answer, citation: Citation, gold: str) -> bool:
+    """The cited paragraph holds the gold, or the gold is of the document's title and the answer quotes the title
+    ("what's the headline?": the title line is no paragraph, so a paragraph alone could never hold it)."""
+    return gold in citation.text or (gold in citation.title and citation.title in answer.answer)
+
+
 def rank(answer: Answer, gold: Sequence[str]) -> int | None:
-    """The number of the first citation whose paragraph holds a gold string."""
-    return next((c.n for c in answer.citations if any(g in c.text for g in gold)), None)
+    """The number of the first citation whose paragraph (or quoted title) holds a gold string."""
+    return next((c.n for c in answer.citations if any(_holds(answer, c, g) for g in gold)), None)
 
 
 @dataclass
