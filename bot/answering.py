@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -277,17 +277,26 @@ CALLED = frozenset("titled entitled called named".split())
 SPEECH_STEMS = frozenset(stem(w) for w in "speech talk presentation lecture remarks".split())  # one thing
 
 
-def names_it(text: str, thing: str) -> bool:
+# "the characteristics of A, B, and C": the things named one by one, as a list of at least this many items.
+LISTED_ITEMS = 3
+
+
+def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
-    "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report")."""
+    "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report"),
+    or lists them after it ("the characteristics of A, B, and C"); `also`: the text's own words for the thing."""
     tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
     targets = SPEECH_STEMS if stem(thing) in SPEECH_STEMS else {stem(thing)}  # "li's *lecture*": "his speech titled"
+    words_for_it = set(also)  # as written: "industry" is not "industrial" (one stem)
+    for listed in re.finditer(r"\b([\w’'-]+) of (?=([^.;:]+))", text):
+        if stem(listed.group(1).lower()) in targets and listed.group(2).count(",") >= LISTED_ITEMS - 1:
+            return True
 
     def a_name(token: str) -> bool:
         return token[0].isupper() or token in "\"“”"
 
     for i, token in enumerate(tokens):
-        if stem(token.lower()) not in targets:
+        if stem(token.lower()) not in targets and token.lower() not in words_for_it:
             continue
         after = tokens[i + 1:i + 2]
         if after and after[0].lower() in CALLED:  # "titled "Research ...""
@@ -815,15 +824,23 @@ class Answerer:
         other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
         if asked_time and other_time:
             lacking = (asked_time.group(0), *lacking)
-        return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking,
-                       not other_time and self._holds_asked(question, paragraph, held) and self._said_by_asked(question, key))
+        holds = not other_time and self._holds_asked(question, key, paragraph, held) and self._said_by_asked(question, key)
+        return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking, holds)
+
+    def _names(self, key: tuple[str, int], thing: str) -> bool:
+        """The paragraph names the thing, called by the asker's word or by its own for it ("the journalist":
+        "reporter Zhang Qin")."""
+        words_there = self.paragraph_words[key]
+        close = self.similarity([thing], words_there)[0] if words_there else ()
+        text = self.store.documents[key[0]].paragraphs[key[1] - 1]
+        return names_it(text, thing, [w for w, c in zip(words_there, close) if c >= SYNONYM_HIGH])
 
     def _said_by_asked(self, question: Question, key: tuple[str, int]) -> bool:
         """"What did li say about beijing": what a paragraph carrying someone else's words says is no answer."""
         asked = set(question.words) & self.people
         return not (question.topic and asked) or bool(asked & self.speakers[key])
 
-    def _holds_asked(self, question: Question, paragraph: str, held: dict[str, float]) -> bool:
+    def _holds_asked(self, question: Question, key: tuple[str, int], paragraph: str, held: dict[str, float]) -> bool:
         """The paragraph has the kind of thing asked for, the word naming it, a name when one is asked, and the
         ordinal asked about."""
         if not self.holds_focus(question, paragraph):
@@ -834,7 +851,7 @@ class Answerer:
             if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head) \
                     and not names_it(paragraph, question.head):
                 return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
-        if question.name_of and not names_it(paragraph, question.name_of):  # "what are the zones called?"
+        if question.name_of and not self._names(key, question.name_of):  # "what are the zones called?"
             return False
         if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < HELD:
             return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
@@ -1197,7 +1214,7 @@ class Answerer:
             return f"doesn't mention {_listing(question.unknown)}"
         if thing := _undetailed(question, related.text):
             return f"doesn't say what the “{thing}” are, only what they are for"
-        if question.name_of and not names_it(related.text, question.name_of):
+        if question.name_of and not self._names((related.doc, related.paragraph), question.name_of):
             return f"doesn't name the “{question.name_of}”"
         if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now

@@ -387,11 +387,12 @@ class Engine:
 
     def _each_of(self, loaded: Loaded, question: str, history: list[str]) -> list[Answer] | None:
         """Two questions of their own in one message ("what was the theme? and who wrote it?"), each answered in
-        turn with the ones before as its history; None for one question, for one asked again in other words ("is
-        the report long? how many pages?", "...? was it affected"), and when a part goes unanswered: the message
+        turn with the ones before as its history ("...and what got released *there*": the first part's forum); None
+        for one question, for one asked again in other words ("is the report long? how many pages?", "...? was it
+        affected": a yes/no leaning on the first only asks it again), and when a part goes unanswered: the message
         is then weighed whole, as a near-topic question split in two would have one half answered."""
         parts = split_questions(question)
-        if len(parts) < 2 or any(loaded.analyser.analyse(part).refers_back for part in parts[1:]):
+        if len(parts) < 2 or any(loaded.analyser.analyse(part).refers_back and not _WH_START.match(part) for part in parts[1:]):
             return None
         answers = [self._answer(loaded, part, [*history, *parts[:i]]) for i, part in enumerate(parts)]
         return None if any(a.abstained for a in answers) else answers
@@ -413,6 +414,9 @@ class Engine:
                 return speaker
         cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
         return loaded.answerer.answer(search.analysed, retrieval, cited)
+
+
+_WH_START = re.compile(r"(?:who|what|when|where|which|why|how)\b", re.I)  # a part asking a question of its own
 
 
 def _may_stand_alone(search: Search) -> bool:

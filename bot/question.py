@@ -45,6 +45,9 @@ SHORTHAND = {
     "rec": "recommendation", "demo": "demonstration", "execs": "executives", "exec": "executive", "org": "organisation",
     "dept": "department", "intl": "international", "natl": "national", "mgmt": "management", "q": "question",
     "pic": "picture", "dev": "development", "ai": "artificial intelligence", "1st": "first", "2nd": "second", "3rd": "third",
+    "journo": "journalist", "journos": "journalists", "uni": "university", "prof": "professor", "biz": "business",
+    "econ": "economy", "mfg": "manufacturing", "conf": "conference", "convo": "conversation", "yday": "yesterday",
+    "b4": "before", "approx": "approximately",
 }
 # Chatter that carries no question: greetings, thanks, apologies, hedges, laughter.
 CHATTER = frozenset("""

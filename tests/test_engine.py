@@ -213,6 +213,12 @@ def test_two_questions_in_one_message_are_both_answered(engine):
     assert [c.paragraph for c in same_quote.citations] == [1] and same_quote.answer.count("[1]") == 1
 
 
+def test_a_second_question_asked_of_the_first_ones_subject_is_answered_too(engine):
+    answer = engine.ask("what's the forum theme and what got released there")  # "there": the forum
+    assert not answer.abstained and [c.paragraph for c in answer.citations] == [1, 8]
+    assert "New Infrastructure" in answer.answer and "Development Report" in answer.answer
+
+
 def test_a_message_is_never_half_answered_as_if_whole(engine):
     answer = engine.ask("what was the theme? and how much did tickets cost?")  # weighed whole: no ticket price
     assert answer.abstained and not answer.citations
@@ -727,6 +733,17 @@ def test_naming_a_few_of_unnamed_things_is_declined(engine):
     assert answer.abstained and "doesn't name the “companies”" in answer.answer and answer.related[0].paragraph == 8
     unnamed = engine.ask("name the foreign academicians")  # ¶1: "Chinese and foreign academicians discussed ..."
     assert unnamed.abstained and "doesn't name the “academicians”" in unnamed.answer and unnamed.related[0].paragraph == 1
+
+
+def test_things_listed_after_their_word_are_named(engine):
+    answer = engine.ask("name all the characteristics of beijing's industrial internet development")
+    assert not answer.abstained and answer.citations[0].paragraph == 6  # "the characteristics of A, B, and C"
+    assert "platform empowerment" in answer.answer
+
+
+def test_a_name_asked_for_by_another_word_for_the_thing_is_given(engine):
+    answer = engine.ask("name of the journo who covered the zgc forum?")  # journalist: "reporter Zhang Qin"
+    assert not answer.abstained and answer.citations[0].paragraph == 1 and "Zhang Qin" in answer.answer
 
 
 def test_anything_else_about_a_topic_reads_on_to_what_speaks_of_it(engine):
