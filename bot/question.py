@@ -132,6 +132,8 @@ PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|th
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
+# "The year at least?", "the venue then?": a thing alone, no question of its own, asks it of what was asked before.
+_FRAGMENT = re.compile(r"^the(?: [a-z'-]+){1,4}$")
 # "The first forum" (not "in the first place"), "the second one"; not "the other ones": the rest.
 _ORDINAL = re.compile(r"\b((?<=the )first(?! (?:place|time)\b)|second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b",
                       re.I)
@@ -403,7 +405,7 @@ class Analyser:
             alternatives=alternatives,
             names=self._names_in(text),
             unknown=unknown, language="en",
-            refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
+            refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text) or _FRAGMENT.match(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document
             or bool(placed),  # "what's in paragraph 3": of the document the talk was about
@@ -695,9 +697,9 @@ _NAME_ASKED = re.compile(
     r"\b(?:what|how) (?:is|are|was|were) (?:the |these |those |its |their |his |her )?((?:[a-z'-]+ ){0,2}[a-z'-]+) "
     r"(?:actually |really |even )?called\b|"
     r"\b(?:which|what) ((?:[a-z'-]+ ){0,2}[a-z'-]+) (?:\w+ ){1,4}?(?:by name|named)\b|"
-    r"^(?:can you |could you |pls |please )?name "
+    r"(?:^(?:can you |could you |pls |please )?|\b(?:does|do|did) (?:it|they|he|she|the [a-z]+) (?:actually )?)name "
     r"(?:(?:a few|some|any|one|two|three|all)(?: of)? (?:the |these |those |its |their )?|(?:the |these |those |its |their ))"
-    r"((?:[a-z'-]+ ){0,2}[a-z'-]+)", re.I)  # "name a few of those companies"
+    r"((?:[a-z'-]+ ){0,2}[a-z'-]+)", re.I)  # "name a few of those companies", "does the report name any companies"
 
 
 def proper_nouns(paragraphs: Iterable[str]) -> set[str]:

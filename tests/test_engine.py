@@ -735,6 +735,16 @@ def test_naming_a_few_of_unnamed_things_is_declined(engine):
     assert unnamed.abstained and "doesn't name the “academicians”" in unnamed.answer and unnamed.related[0].paragraph == 1
 
 
+def test_asking_whether_the_article_names_things_it_does_not_name_is_declined(engine):
+    answer = engine.ask("does it name any of the leading companies", ["what fields does the bj report cover"])
+    assert answer.abstained and "doesn't name the “companies”" in answer.answer and answer.related[0].paragraph == 8
+
+
+def test_a_thing_alone_after_a_question_asks_it_of_what_was_asked_before(engine):
+    answer = engine.ask("the year at least?", ["what's the exact date of the forum"])  # refused: "Yesterday morning"
+    assert not answer.abstained and answer.citations[0].paragraph == 1 and "2020" in answer.answer
+
+
 def test_things_listed_after_their_word_are_named(engine):
     answer = engine.ask("name all the characteristics of beijing's industrial internet development")
     assert not answer.abstained and answer.citations[0].paragraph == 6  # "the characteristics of A, B, and C"
