@@ -156,7 +156,8 @@ MEASURE_PATTERNS = {
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
 # How a measure is asked: never what the article "doesn't give an age for".
-MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly month year".split())
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly month year "
+                          "yuan rmb renminbi dollars usd euros pounds bucks".split())
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage",
                  "calendar": "an exact date", "month": "a month", "year": "a year"}
 

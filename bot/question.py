@@ -564,7 +564,8 @@ MEASURES = [
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b", re.I)),  # not "in the age of AI"
     ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget|"
                          r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
-                         r"\b(what|which) (price|cost|budget|fee|salary)\b", re.I)),
+                         r"\b(what|which) (price|cost|budget|fee|salary)\b|"
+                         r"\b(in|how many) (yuan|rmb|renminbi|dollars|usd|euros|pounds|bucks)\b", re.I)),  # "... in yuan"
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the (month|week)|weekday)\b|"
                             r"\bdate exactly\b|\bwhen\b.*\bexactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date

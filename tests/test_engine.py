@@ -745,6 +745,11 @@ def test_a_thing_alone_after_a_question_asks_it_of_what_was_asked_before(engine)
     assert not answer.abstained and answer.citations[0].paragraph == 1 and "2020" in answer.answer
 
 
+def test_a_sum_asked_in_a_currency_needs_a_sum_in_the_text(engine):
+    answer = engine.ask("how big is beijing's industrial internet market in yuan")
+    assert answer.abstained and answer.answer.startswith("The article doesn't give a price or sum for “big” or “market”.")
+
+
 def test_things_listed_after_their_word_are_named(engine):
     answer = engine.ask("name all the characteristics of beijing's industrial internet development")
     assert not answer.abstained and answer.citations[0].paragraph == 6  # "the characteristics of A, B, and C"

@@ -208,7 +208,8 @@ def test_an_unknown_name_offered_beside_a_known_one_is_no_missing_name(analyser)
 @pytest.mark.parametrize("question, measure", [("how old is he", "age"), ("how much did a ticket cost", "money"),
                                                ("how long did the speech last", "duration"),
                                                ("by what percent did it grow", "percent"), ("how many came", None),
-                                               ("what year was it", "year")])
+                                               ("what year was it", "year"), ("how big is the market in yuan", "money"),
+                                               ("how many dollars did it cost", "money"), ("what's in it", None)])
 def test_the_kind_of_number_asked_for(analyser, question, measure):
     assert analyser.analyse(question).measure == measure
 
