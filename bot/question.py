@@ -97,6 +97,7 @@ article articles piece story post writeup mentioned anyone able regarding claim 
 argue argues argued state states stated one ones first second third fourth fifth someone
 happen happens happened happening occur occurs occurred doing done
 list enumerate full real concrete particular individual plain simple brief rough again
+summarize summarise summarizing summarising recap paraphrase clarify
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal); "the *full* name",
 # "*real* world examples", "*concrete* actions": hedges on the thing asked, not things of their own
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
@@ -308,7 +309,7 @@ class Analyser:
             return word  # a corpus word is at most two edits, so two letters, from a word it corrects
         english = _english()
         if word in english:
-            return word
+            return next((v for v in _spelling_variants(word) if v in self.surface), word)  # "practise": "practice"
         near = _edits1(word)
         in_corpus = sorted(near & self.surface)
         if not in_corpus and len(word) >= TWO_EDITS_LENGTH:
@@ -849,6 +850,17 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
     low, high = ABBREVIATION_LETTERS
     return {key: names.pop() for key, names in found.items() if (low <= len(key) <= high or _syllables_of_one(key, names))
             and len(names) == 1}
+
+
+# British and American spellings of one word: the corpus may use either ("practise"/"practice", "organise"/"organize").
+_VARIANT_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("isation", "ization"), ("ises", "izes"),
+                    ("yse", "yze"), ("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "ters"), ("ence", "ense"),
+                    ("ise", "ice"), ("lled", "led"), ("lling", "ling"), ("logue", "log"), ("gramme", "gram"))
+
+
+def _spelling_variants(word: str) -> list[str]:
+    """The other spellings of a word, by the endings British and American English spell differently."""
+    return [word[:-len(a)] + b for x, y in _VARIANT_ENDINGS for a, b in ((x, y), (y, x)) if word.endswith(a)]
 
 
 def _syllables_of_one(key: str, names: set[str]) -> bool:

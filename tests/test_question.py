@@ -251,6 +251,18 @@ def test_a_year_the_corpus_never_mentions_is_unknown(analyser):
     assert analyser.analyse("what was the 2020 forum's theme").unknown == ()
 
 
+def test_the_other_spelling_of_a_corpus_word_is_the_corpus_word(analyser):
+    practice = Analyser(["Research and Preliminary Practice in the Smart Era"])
+    assert "practice" in practice.analyse("was it theory or actual practise").words
+    assert Analyser(["They organize it."]).correct("organise") == "organize"
+    assert Analyser(["They organise it."]).correct("organize") == "organise"
+    assert analyser.correct("colour") == "colour"  # no corpus word to map it to
+
+
+def test_asking_for_a_summary_is_how_to_answer_not_what(analyser):
+    assert analyser.analyse("main point of beijing's report, summarize pls").words == ("beijing", "report")
+
+
 def test_a_two_syllable_name_is_abbreviated_by_two_letters(analyser):
     assert "beijing" in analyser.analyse("how has bj's industrial internet been doing").text  # bei-jing
     names = Analyser(["Officials from Guangzhou and Shanghai met. Banging drums, bands kept banging all day."])
