@@ -112,6 +112,7 @@ may might must am it its he she they this that these those there the a an of to 
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)"
                    r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|"
                    r"that|the|to|he|she|they|it)\b|\s*$)", re.I)
+_ASKING_TO = frozenset("name list tell give show explain pls please".split())  # what the asker asks done, after the thing
 _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)"
                         r"(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
 # A question about the document itself rather than its content.
@@ -779,6 +780,7 @@ def _head(text: str, focus: Focus) -> str | None:
             typed = match.group(1).lower().split()
             if pattern is _HEAD and typed[0] in _AUXILIARY:  # "what does beijing plan to do": no thing named
                 continue
+            typed = list(itertools.takewhile(lambda w: w not in _ASKING_TO, typed))  # "which parties, *name* them"
             phrase = [w for w in typed if w not in _AUXILIARY and w not in CHATTER]  # not "which standards *tho*"
             adverb = next((i for i, w in enumerate(phrase) if i and w.endswith("ly")), None)
             if adverb is not None:  # "which academician actually gets named": the noun comes before the adverb

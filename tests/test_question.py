@@ -111,6 +111,7 @@ def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, qu
                                             ("who moderated the forum", "moderated"), ("who took part", None),
                                             ("who is li bohu", None),
                                             ("which standards tho", "standards"),  # not the chatter after it
+                                            ("which parties, name them", "parties"),  # nor what is asked done
                                             ("what are beijing's plans going forward", None)])  # not "forward"
 def test_head_names_what_is_asked_for(analyser, question, head):
     assert analyser.analyse(question).head == head
