@@ -112,6 +112,12 @@ may might must am it its he she they this that these those there the a an of to 
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)"
                    r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|"
                    r"that|the|to|he|she|they|it)\b|\s*$)", re.I)
+# A request put as a question: "could someone kindly share ...", "can u give me ...".
+_ASKED_OF_SOMEONE = re.compile(r"^(?:could|can|would|will) (?:someone|somebody|anyone|anybody|you|u|ya)"
+                               r"(?: please| pls| kindly)? (?=(?:share|give|send|post|provide|link|show|tell)\b)", re.I)
+# The thing a request asks for: "share the (official) *website* of ...", "give me the *email* for ...".
+_REQUESTED = re.compile(r"\b(?:share|give|send|post|provide|link|show|tell)(?: me| us)? (?:the|a|an|their|its|his|her) "
+                        r"((?:[a-z-]+ )?[a-z-]+)(?= (?:of|for|to|from|on)\b|\W*$)", re.I)
 _ASKING_TO = frozenset("name list tell give show explain pls please".split())  # what the asker asks done, after the thing
 _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)"
                         r"(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
@@ -550,6 +556,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def _focus(text: str) -> Focus:
     asked = _LEADING_CHATTER.sub("", text)  # "ok who brought it up then" asks who
+    asked = _ASKED_OF_SOMEONE.sub("", asked)  # "could someone share the website": a request, not a yes/no
     for focus, pattern in _FOCUS_PATTERNS:
         if pattern.search(asked):
             return focus
@@ -775,7 +782,7 @@ def _head(text: str, focus: Focus) -> str | None:
         return _role(role)
     if _WHO.search(text):
         return _who_deed(text)
-    for pattern in (_HEAD, _POSSESSED):
+    for pattern in (_HEAD, _POSSESSED, _REQUESTED):
         for match in pattern.finditer(text):
             typed = match.group(1).lower().split()
             if pattern is _HEAD and typed[0] in _AUXILIARY:  # "what does beijing plan to do": no thing named

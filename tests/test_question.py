@@ -112,6 +112,8 @@ def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, qu
                                             ("who is li bohu", None),
                                             ("which standards tho", "standards"),  # not the chatter after it
                                             ("which parties, name them", "parties"),  # nor what is asked done
+                                            ("could someone kindly share the official website of the bureau",
+                                             "website"), ("give me the email of the bureau", "email"),  # requests
                                             ("what are beijing's plans going forward", None)])  # not "forward"
 def test_head_names_what_is_asked_for(analyser, question, head):
     assert analyser.analyse(question).head == head
@@ -204,6 +206,11 @@ def test_acronyms_and_mixed_tokens_the_corpus_never_uses_are_unknown_names(analy
 def test_an_unknown_name_offered_beside_a_known_one_is_no_missing_name(analyser):
     assert analyser.analyse("is he a cas or cae guy").unknown == ()  # either is enough; the corpus has the CAE
     assert analyser.analyse("is he from tencent or alibaba").unknown == ("tencent", "alibaba")
+
+
+def test_a_request_put_as_a_question_is_no_yes_no_question(analyser):
+    assert analyser.analyse("could someone share the website of the bureau").focus == Focus.THING
+    assert analyser.analyse("could the forum have been online").focus == Focus.YES_NO
 
 
 @pytest.mark.parametrize("question, measure", [("how old is he", "age"), ("how much did a ticket cost", "money"),
