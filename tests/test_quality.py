@@ -33,12 +33,14 @@ FRESH4 = QUESTIONS / "fresh4"  # a fifth, written by a helper mid-session, score
 FRESH5 = QUESTIONS / "fresh5"  # a sixth, written by a helper at the start of a session, before its tuning
 FRESH6 = QUESTIONS / "fresh6"  # a seventh, written the same way a session later
 FRESH7 = QUESTIONS / "fresh7"  # an eighth, by a helper that never saw the bot's code, a session later
+FRESH8 = QUESTIONS / "fresh8"  # the held-out half of a ninth (all5, split with tune5), by such a helper, a session later
 
 
 # (hit@1, answer accuracy, false abstention, near-topic abstention, wrong paragraphs among answers), measured:
 # public 0.90 / 0.90 / 0.10 / 0.90 / 0.00, holdout 0.86 / 0.82 / 0.10 / 0.84 / 0.05, fresh 0.74 / 0.72 / 0.13 / 0.78 / 0.14,
 # fresh2 0.81 / 0.81 / 0.14 / 0.84 / 0.05, fresh3 0.85 / 0.85 / 0.05 / 1.0 / 0.11, fresh4 0.65 / 0.65 / 0.28 / 0.73 / 0.10,
-# fresh5 0.76 / 0.76 / 0.11 / 0.93 / 0.15, fresh6 0.67 / 0.67 / 0.13 / 0.94 / 0.23, fresh7 0.83 / 0.82 / 0.12 / 0.76 / 0.06
+# fresh5 0.76 / 0.76 / 0.11 / 0.93 / 0.15, fresh6 0.67 / 0.67 / 0.13 / 0.94 / 0.23, fresh7 0.83 / 0.82 / 0.12 / 0.76 / 0.06,
+# fresh8 0.88 / 0.85 / 0.08 / 0.84 / 0.04
 @pytest.mark.parametrize("answerable, unanswerable, floors", [
     (SHARED_EVAL / "dev_casual.jsonl", SHARED_EVAL / "dev_near_topic.jsonl", (0.8, 0.8, 0.14, 0.74, 0.1)),
     (HOLDOUT / "casual.jsonl", HOLDOUT / "near_topic.jsonl", (0.76, 0.7, 0.18, 0.78, 0.1)),
@@ -49,7 +51,8 @@ FRESH7 = QUESTIONS / "fresh7"  # an eighth, by a helper that never saw the bot's
     (FRESH5 / "casual.jsonl", FRESH5 / "near_topic.jsonl", (0.66, 0.66, 0.18, 0.8, 0.2)),
     (FRESH6 / "casual.jsonl", FRESH6 / "near_topic.jsonl", (0.58, 0.58, 0.22, 0.85, 0.3)),
     (FRESH7 / "casual.jsonl", FRESH7 / "near_topic.jsonl", (0.76, 0.75, 0.18, 0.7, 0.12)),
-], ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
+    (FRESH8 / "casual.jsonl", FRESH8 / "near_topic.jsonl", (0.8, 0.78, 0.14, 0.78, 0.1)),
+], ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"])
 def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floors):
     hit_at_1, accuracy, false_abstention, near_abstention, wrong_paragraphs = floors
     casual, records = report(engine, answerable, unanswerable=[unanswerable])
@@ -62,7 +65,7 @@ def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floor
 
 
 # turn and follow-up accuracy measured: public 0.94 / 0.96, holdout 0.95 / 0.92, fresh 0.89 / 0.84, fresh2 0.80 / 0.72,
-# fresh3 0.67 / 0.63, fresh4 0.82 / 0.79, fresh5 0.87 / 0.85, fresh6 0.92 / 0.88, fresh7 0.85 / 0.81
+# fresh3 0.67 / 0.63, fresh4 0.82 / 0.79, fresh5 0.87 / 0.85, fresh6 0.92 / 0.88, fresh7 0.85 / 0.81, fresh8 0.86 / 0.79
 @pytest.mark.parametrize("conversations, floor", [(SHARED_EVAL / "dev_conversations.jsonl", 0.85),
                                                   (HOLDOUT / "conversations.jsonl", 0.8),
                                                   (FRESH / "conversations.jsonl", 0.7),
@@ -71,8 +74,10 @@ def test_casual_and_near_topic_questions(engine, answerable, unanswerable, floor
                                                   (FRESH4 / "conversations.jsonl", 0.7),
                                                   (FRESH5 / "conversations.jsonl", 0.78),
                                                   (FRESH6 / "conversations.jsonl", 0.8),
-                                                  (FRESH7 / "conversations.jsonl", 0.75)],
-                         ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
+                                                  (FRESH7 / "conversations.jsonl", 0.75),
+                                                  (FRESH8 / "conversations.jsonl", 0.72)],
+                         ids=["public", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7",
+                              "fresh8"])
 def test_conversations(engine, conversations, floor):
     turns, records = report(engine, conversations)
     assert turns.turn_accuracy >= floor and turns.follow_up_accuracy >= floor
@@ -95,11 +100,11 @@ def test_calibration_is_fitted_at_build_and_separates_near_topic_questions(engin
 
 
 @pytest.mark.parametrize("held_out, floor", [(HOLDOUT, 0.85), (FRESH, 0.76), (FRESH2, 0.76), (FRESH3, 0.8), (FRESH4, 0.7),
-                                                (FRESH5, 0.82), (FRESH6, 0.8), (FRESH7, 0.8)],
-                         ids=["holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
+                                                (FRESH5, 0.82), (FRESH6, 0.8), (FRESH7, 0.8), (FRESH8, 0.78)],
+                         ids=["holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"])
 def test_answerability_separates_held_out_questions(engine, held_out, floor):
     """The signal the bot decides on, measured on questions nobody tuned on
-    (0.95, 0.86, 0.88, 0.91, 0.80, 0.91, 0.87, 0.87 measured)."""
+    (0.95, 0.86, 0.87, 0.91, 0.80, 0.91, 0.87, 0.87, 0.85 measured)."""
     answerable = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "casual.jsonl")]
     near = [answerability(engine.assess(r["question"])) for r in load_questions(held_out / "near_topic.jsonl")
             if r.get("kind") == "near"]
