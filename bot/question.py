@@ -567,7 +567,8 @@ def _focus(text: str) -> Focus:
 LIGHT_VERBS = frozenset("""take takes took taken go goes went gone come comes came do does did done be was were
 put puts get gets got set sets make makes made give gives gave bring brings brought""".split())
 NOT_HEADS = frozenset("even just really also still ever here there now then else again anyway though too forward ahead "
-                      "already yet later soon".split())  # adverbs ("plans going *forward*")
+                      "already yet later soon other another next last same previous former latter".split())
+# adverbs ("plans going *forward*"), and words picking one of several ("the *other* title"), not things
 # The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
 MEASURES = [
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b", re.I)),  # not "in the age of AI"

@@ -208,6 +208,12 @@ def test_an_unknown_name_offered_beside_a_known_one_is_no_missing_name(analyser)
     assert analyser.analyse("is he from tencent or alibaba").unknown == ("tencent", "alibaba")
 
 
+def test_a_word_picking_one_of_several_is_no_thing_asked_for(analyser):
+    assert analyser.analyse("and the other title?").name_of is None  # the title, of the other kind
+    assert analyser.analyse("what's the last step called").name_of == "step"
+    assert analyser.analyse("which next steps").head == "steps"
+
+
 def test_a_request_put_as_a_question_is_no_yes_no_question(analyser):
     assert analyser.analyse("could someone share the website of the bureau").focus == Focus.THING
     assert analyser.analyse("could the forum have been online").focus == Focus.YES_NO
