@@ -278,19 +278,23 @@ CALLED = frozenset("titled entitled called named".split())
 SPEECH_STEMS = frozenset(stem(w) for w in "speech talk presentation lecture remarks".split())  # one thing
 
 
-# "the characteristics of A, B, and C": the things named one by one, as a list of at least this many items.
-LISTED_ITEMS = 3
+# "the characteristics of A, B, and C": the things named one by one, as a list of at least this many short items
+# that say nothing of their own ("the joint efforts of all parties, the development ... *has* shown ..." is no list).
+LISTED_ITEMS, LIST_ITEM_WORDS = 3, 8
+_FINITE = frozenset("is are was were has have had will would can could shall should may might must does did".split())
 
 
 def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
     "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report"),
     or lists them after it ("the characteristics of A, B, and C"); `also`: the text's own words for the thing."""
-    tokens = re.findall(r"[\w’'-]+|[\"“”]", text)
+    tokens = re.findall(r"[\w’']+|[\"“”]", text)  # "Secretary-General": "General", a name's word
     targets = SPEECH_STEMS if stem(thing) in SPEECH_STEMS else {stem(thing)}  # "li's *lecture*": "his speech titled"
     words_for_it = set(also)  # as written: "industry" is not "industrial" (one stem)
     for listed in re.finditer(r"\b([\w’'-]+) of (?=([^.;:]+))", text):
-        if stem(listed.group(1).lower()) in targets and listed.group(2).count(",") >= LISTED_ITEMS - 1:
+        items = [item.split() for item in listed.group(2).split(",")]
+        if stem(listed.group(1).lower()) in targets and len(items) >= LISTED_ITEMS \
+                and all(len(item) <= LIST_ITEM_WORDS and not _FINITE & set(item) for item in items):
             return True
 
     def a_name(token: str) -> bool:
@@ -305,6 +309,17 @@ def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
         if (token[0].isupper() and i > 0) or any(map(a_name, tokens[max(i - 1, 0):i] + after)):
             return True
     return False
+
+
+def _role_asked(question: Question) -> tuple[str, ...] | None:
+    """"Who is the reporter", "who were the *foreign* academicians": a person in that role, to be named, and the
+    words saying which of them (a paragraph naming a Chinese academician does not answer it); None for any other."""
+    if question.focus != Focus.PERSON or not question.head:
+        return None
+    role = re.search(rf"\bwho(?:'s| is| was| are| were)\s+(?:the|their|its|his|her)\s+((?:[a-z'-]+\s+){{0,2}})"
+                     rf"{re.escape(question.head)}\b(?=\W*$|\s+(?:of|at|in|for|from|on|with|that|who|whose)\b)",
+                     question.text)  # "who is the service cloud *designed* around" asks no one in a role
+    return tuple(role.group(1).split()) if role else None
 
 
 def only_unnamed(text: str, thing: str) -> bool:
@@ -578,8 +593,8 @@ DEED_ENDS = "(?:in|on|at|of|for|about|during|with|from|to|by|and|or|but|so|becau
 def _head_missing(question: Question, head: str) -> str:
     """What is missing, said as it was asked: "who moderated", "which university", "the director", "the email"."""
     if question.focus == Focus.PERSON:
-        if re.search(rf"\bthe {re.escape(head)}\b", question.text):
-            return f"doesn't name the “{head}”"  # a role: "who is the director of ..."
+        if re.search(rf"\bthe (?:[a-z'-]+ ){{0,2}}{re.escape(head)}\b", question.text):
+            return f"doesn't name the “{head}”"  # a role: "who is the director of ...", "the foreign academicians"
         deed = re.search(rf"\b{re.escape(head)}\b(?:\s+(?!{DEED_ENDS}\b)[\w'’-]+){{0,{DEED_SHOWN_WORDS}}}", question.text)
         return f"doesn't say who “{deed.group() if deed else head}”"  # "who “kicked off the forum”", not "who “kicked”"
     if not re.search(rf"\b(which|what) {re.escape(head)}\b", question.text):
@@ -837,21 +852,30 @@ class Answerer:
         return names_it(text, thing, [w for w, c in zip(words_there, close) if c >= SYNONYM_HIGH])
 
     def _said_by_asked(self, question: Question, key: tuple[str, int]) -> bool:
-        """"What did li say about beijing": what a paragraph carrying someone else's words says is no answer."""
-        asked = set(question.words) & self.people
+        """"What did li say about beijing": what a paragraph carrying someone else's words says is no answer. The
+        people spoken of are not the speaker: "what did yang say about li bohu" needs *her* words."""
+        asked = {w for w, t in zip(question.words, question.terms) if w in self.people and t not in question.topic}
         return not (question.topic and asked) or bool(asked & self.speakers[key])
+
+    def _holds_head(self, question: Question, key: tuple[str, int], paragraph: str, held: dict[str, float]) -> bool:
+        """The word naming what is asked for is there, and names one when one is asked for."""
+        head = question.head or ""
+        if held.get(question.terms[question.words.index(head)], 0.0) < HEAD_HELD:
+            return False
+        if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, head) \
+                and not names_it(paragraph, head):
+            return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
+        role = _role_asked(question)  # "who were the foreign academicians?": not "Chinese and foreign academicians ..."
+        return role is None or (self._names(key, head) and all(
+            t in self.paragraph_terms[key] for w, t in zip(question.words, question.terms) if w in role))
 
     def _holds_asked(self, question: Question, key: tuple[str, int], paragraph: str, held: dict[str, float]) -> bool:
         """The paragraph has the kind of thing asked for, the word naming it, a name when one is asked, and the
         ordinal asked about."""
         if not self.holds_focus(question, paragraph):
             return False
-        if question.head in question.words:
-            if held.get(question.terms[question.words.index(question.head)], 0.0) < HEAD_HELD:
-                return False
-            if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, question.head) \
-                    and not names_it(paragraph, question.head):
-                return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
+        if question.head in question.words and not self._holds_head(question, key, paragraph, held):
+            return False
         if question.name_of and not self._names(key, question.name_of):  # "what are the zones called?"
             return False
         if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < HELD:

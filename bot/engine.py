@@ -25,7 +25,7 @@ from bot.corpus import load_corpus
 from bot.embedding import Embedder, Encoder
 from bot.errors import ForumbotError
 from bot.onnx_encoder import OnnxEncoder, export_folder
-from bot.question import PERSON_NOUNS, PRONOUN, Analyser, Focus, Question, split_questions
+from bot.question import ABOUT_PRONOUN, PERSON_NOUNS, PRONOUN, Analyser, Focus, Question, split_questions
 from bot.retrieval import Retrieval, retrieve
 from bot.settings import Settings, get_settings
 from bot.store import IndexStore, read_manifest
@@ -321,6 +321,8 @@ class Engine:
         if again is not None:  # a question of its own: nothing to carry on
             return again, again.text, None
         people = loaded.answerer.people
+        if (about := _said_about_the_one_before(analysed, earlier, people)) is not analysed:
+            return about, " ".join(about.words), self._answer(loaded, history[-1], history[:-1])
         if analysed.words and set(analysed.words) <= people and not people & set(earlier.words):
             return analysed, analysed.text, None  # "and yang?" after a turn that asked of no one: about her
         previous = self._answer(loaded, history[-1], history[:-1])
@@ -387,12 +389,13 @@ class Engine:
 
     def _each_of(self, loaded: Loaded, question: str, history: list[str]) -> list[Answer] | None:
         """Two questions of their own in one message ("what was the theme? and who wrote it?"), each answered in
-        turn with the ones before as its history ("...and what got released *there*": the first part's forum); None
-        for one question, for one asked again in other words ("is the report long? how many pages?", "...? was it
-        affected": a yes/no leaning on the first only asks it again), and when a part goes unanswered: the message
+        turn with the ones before as its history ("...and what got released *there*": at the forum the first part
+        asked about); None for one question, for one asked again in other words ("is the report long? how many
+        pages?", "...? was it affected": a yes/no leaning on the first), and when a part goes unanswered: the message
         is then weighed whole, as a near-topic question split in two would have one half answered."""
         parts = split_questions(question)
-        if len(parts) < 2 or any(loaded.analyser.analyse(part).refers_back and not _WH_START.match(part) for part in parts[1:]):
+        if len(parts) < 2 or any(loaded.analyser.analyse(part).refers_back and not _ASKS_ITS_OWN.match(part)
+                                 for part in parts[1:]):
             return None
         answers = [self._answer(loaded, part, [*history, *parts[:i]]) for i, part in enumerate(parts)]
         return None if any(a.abstained for a in answers) else answers
@@ -414,9 +417,6 @@ class Engine:
                 return speaker
         cited = frozenset((c.doc, c.paragraph) for c in search.previous.citations) if search.previous else frozenset()
         return loaded.answerer.answer(search.analysed, retrieval, cited)
-
-
-_WH_START = re.compile(r"(?:who|what|when|where|which|why|how)\b", re.I)  # a part asking a question of its own
 
 
 def _may_stand_alone(search: Search) -> bool:
@@ -499,6 +499,21 @@ def _asked_of_another(earlier: Question, follow_up: Question, people: frozenset[
     said = earlier.text.split()
     first = next(i for i, w in enumerate(said) if w in named_before)
     return " ".join([*[w for w in said[:first]], *named_now, *[w for w in said[first:] if w not in named_before]])
+
+
+_ASKS_ITS_OWN = re.compile(r"(?:who|what|when|where|which|why|how)\b", re.I)  # a second part asking of its own
+
+
+def _said_about_the_one_before(follow_up: Question, earlier: Question, people: frozenset[str]) -> Question:
+    """"What did yang say about *him*?" after "who is li bohu?": what she said of him, so the words the turn before
+    asked with are the topic her paragraph must speak of; any other follow-up as it is."""
+    if not ABOUT_PRONOUN.search(follow_up.text) or not people & set(follow_up.words):
+        return follow_up
+    referent = [(w, t) for w, t in zip(earlier.words, earlier.terms) if w not in follow_up.words]
+    if not referent:
+        return follow_up
+    return replace(follow_up, words=(*follow_up.words, *(w for w, _ in referent)),
+                   terms=(*follow_up.terms, *(t for _, t in referent)), topic=tuple(t for _, t in referent))
 
 
 def _without_other_people(earlier: Question, follow_up: Question, people: frozenset[str]) -> str:

@@ -97,7 +97,7 @@ article articles piece story post writeup mentioned anyone able regarding claim 
 argue argues argued state states stated one ones first second third fourth fifth someone
 happen happens happened happening occur occurs occurred doing done
 list enumerate full real concrete particular individual plain simple brief rough again
-summarize summarise summarizing summarising recap paraphrase clarify
+summarize summarise summarizing summarising recap paraphrase
 """.split())  # "the second one" names nothing: its ordinal is kept apart (Question.ordinal); "the *full* name",
 # "*real* world examples", "*concrete* actions": hedges on the thing asked, not things of their own
 # Heads that name no particular thing: "which 3 *things*", "what *kind* of ...": no focus word to look for.
@@ -115,9 +115,11 @@ _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,
 # A request put as a question: "could someone kindly share ...", "can u give me ...".
 _ASKED_OF_SOMEONE = re.compile(r"^(?:could|can|would|will) (?:someone|somebody|anyone|anybody|you|u|ya)"
                                r"(?: please| pls| kindly)? (?=(?:share|give|send|post|provide|link|show|tell)\b)", re.I)
-# The thing a request asks for: "share the (official) *website* of ...", "give me the *email* for ...".
-_REQUESTED = re.compile(r"\b(?:share|give|send|post|provide|link|show|tell)(?: me| us)? (?:the|a|an|their|its|his|her) "
-                        r"((?:[a-z-]+ )?[a-z-]+)(?= (?:of|for|to|from|on)\b|\W*$)", re.I)
+# The thing a request asks for: "(could someone) share the (official) *website* of ...", "give me the *email* for ...";
+# not a date ("give the date of the forum" asks when, which the DATE focus checks).
+_REQUESTED = re.compile(r"^(?:(?:could|can|would|will) \w+ (?:please |pls |kindly )?)?(?:please |pls |kindly )?"
+                        r"(?:share|give|send|post|provide|link|show|tell)(?: me| us)? (?:the|a|an|their|its|his|her) "
+                        r"((?:[a-z-]+ )?(?!(?:date|day|year|month|time)\b)[a-z-]+)(?= (?:of|for|to|from|on)\b|\W*$)", re.I)
 _ASKING_TO = frozenset("name list tell give show explain pls please".split())  # what the asker asks done, after the thing
 _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)"
                         r"(?=\s+(?:of|for|in|at|on|that|i|you|and|so|but)\b|\s*$|\?)", re.I)
@@ -136,12 +138,11 @@ _MORE = re.compile(r"\b(tell me more|say more|more about (that|this|it)|go on|ke
                    r"anything else|anything more|more details?|more info)\b|^(and|why|more|details?)\W*$", re.I)
 MORE_WORDS = 8  # a "tell me more" is short; a longer question with those words asks something of its own
 _MORE_ABOUT = re.compile(r"\b(?:about|from|at|on|regarding|in)\s+(.+)$", re.I)  # "what else about the report"
+ABOUT_PRONOUN = re.compile(r"\babout (?:him|her|it|them|that|this)\b")  # what is said about one spoken of before
 PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|so|what about|how about|and what|and who|and how|ok(ay)?( and| so)?|then|"
                            r"(in|on|at|for|from|by|with|since|until|of|about|after|before) (which|what|whom|when|where))\b",
                            re.I)  # "in which industry?" completes the question before
-# "The year at least?", "the venue then?": a thing alone, no question of its own, asks it of what was asked before.
-_FRAGMENT = re.compile(r"^the(?: [a-z'-]+){1,4}$")
 # "The first forum" (not "in the first place"), "the second one"; not "the other ones": the rest.
 _ORDINAL = re.compile(r"\b((?<=the )first(?! (?:place|time)\b)|second|third|fourth|fifth|(?<=the )other(?! [a-z]{3,}s\b))\b",
                       re.I)
@@ -413,10 +414,11 @@ class Analyser:
             alternatives=alternatives,
             names=self._names_in(text),
             unknown=unknown, language="en",
-            refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text) or _FRAGMENT.match(text)
+            refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
             and not self._has_own_subject(text) and not about_document
-            or bool(placed),  # "what's in paragraph 3": of the document the talk was about
+            or bool(placed)  # "what's in paragraph 3": of the document the talk was about
+            or bool(ABOUT_PRONOUN.search(text)),  # "what did yang say about *him*": whoever has a subject of its own
             wants_more=more[0], more_about=more[1], about_document=about_document,
             paragraph=_paragraph_number(placed) if placed else None,
             ordinal=_ordinal(_PARAGRAPH_ASKED.sub(" ", text), alternatives),  # not "the *first* paragraph"
@@ -844,7 +846,8 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
     a long name, as romanised names are abbreviated). An abbreviation that two names share is left out."""
     found: dict[str, set[str]] = {}
     lower = {w for text in paragraphs for w in re.findall(r"\b[a-z]+\b", text)}
-    named = {w.lower() for text in paragraphs for w in re.findall(r"[a-z,;]\s+([A-Z][a-z]+)", text)}  # mid-sentence
+    # Names standing alone mid-sentence ("of Beijing's"), not a word of a longer name ("Yang Xiuling") or a sentence's first
+    alone = {w.lower() for text in paragraphs for w in re.findall(r"(?:\b[a-z]+|[,;])\s+([A-Z][a-z]+)\b(?!\s+[A-Z])", text)}
     for text in paragraphs:
         for match in _TITLED_RUN.finditer(text):  # whole names only: a part ("Beijing Municipal People") is none
             name = match.group(0).split()
@@ -855,27 +858,41 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
                 found.setdefault("".join(w[0] for w in capitals).lower(), set()).add(" ".join(name))
         for word in re.findall(rf"\b[A-Z][a-z]{{{SYLLABLE_NAME_LETTERS - 1},}}\b", text):
             initials = _syllable_initials(word.lower())
-            if initials and (word.lower() not in _english() or (len(initials) == 2 and word.lower() in named - lower)):
+            if initials and (word.lower() in alone - lower if len(initials) == 2 else word.lower() not in _english()):
                 found.setdefault(initials, set()).add(word)
     low, high = ABBREVIATION_LETTERS
     return {key: names.pop() for key, names in found.items() if (low <= len(key) <= high or _syllables_of_one(key, names))
             and len(names) == 1}
 
 
-# British and American spellings of one word: the corpus may use either ("practise"/"practice", "organise"/"organize").
+# British and American spellings of one word: the corpus may use either ("organise"/"organize", "colour"/"color").
+# Endings that only ever differ by spelling; "our"/"or" only past four letters ("four" is not "for"). Words whose
+# spellings differ otherwise are listed whole ("rise" is not "rice", though "practise" is "practice").
 _VARIANT_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("isation", "ization"), ("ises", "izes"),
-                    ("yse", "yze"), ("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "ters"), ("ence", "ense"),
-                    ("ise", "ice"), ("lled", "led"), ("lling", "ling"), ("logue", "log"), ("gramme", "gram"))
+                    ("yse", "yze"), ("ysed", "yzed"), ("tre", "ter"), ("tres", "ters"), ("logue", "log"),
+                    ("gramme", "gram"))
+_VARIANT_OUR = (("our", "or"), ("ours", "ors"), ("oured", "ored"))
+VARIANT_OUR_LETTERS = 6  # "colour", "honour", "labour"; not "four", "hour", "your"
+_VARIANT_WORDS = {"practise": "practice", "practised": "practiced", "practising": "practicing", "licence": "license",
+                  "defence": "defense", "offence": "offense", "grey": "gray", "cheque": "check", "tyre": "tire"}
+_VARIANT_WORDS |= {b: a for a, b in list(_VARIANT_WORDS.items())}
 
 
 def _spelling_variants(word: str) -> list[str]:
     """The other spellings of a word, by the endings British and American English spell differently."""
-    return [word[:-len(a)] + b for x, y in _VARIANT_ENDINGS for a, b in ((x, y), (y, x)) if word.endswith(a)]
+    found = [word[:-len(a)] + b for x, y in _VARIANT_ENDINGS for a, b in ((x, y), (y, x)) if word.endswith(a)]
+    for british, american in _VARIANT_OUR:  # counted on the British spelling, the longer one
+        if word.endswith(british) and len(word) >= VARIANT_OUR_LETTERS:
+            found.append(word[:-len(british)] + american)
+        elif word.endswith(american) and len(word) - len(american) + len(british) >= VARIANT_OUR_LETTERS:
+            found.append(word[:-len(american)] + british)
+    return found + ([_VARIANT_WORDS[word]] if word in _VARIANT_WORDS else [])
 
 
 def _syllables_of_one(key: str, names: set[str]) -> bool:
-    """"bj" for Beijing: two letters, of one word's syllables (a name: English may list it, but the corpus
-    capitalises it mid-sentence and never writes it in lower case), that are no word or shorthand themselves."""
+    """"bj" for Beijing: two letters, of the syllables of a name that stands alone (English may list it, but the
+    corpus writes it capitalised mid-sentence, never in lower case, and not as one word of a longer name: "xl"
+    is not Xiuling of Yang Xiuling), that are no word or shorthand themselves."""
     return len(key) == 2 and all(" " not in n for n in names) and key not in _english() and key not in SHORTHAND \
         and key not in CHATTER
 

@@ -217,6 +217,8 @@ def test_a_word_picking_one_of_several_is_no_thing_asked_for(analyser):
 def test_a_request_put_as_a_question_is_no_yes_no_question(analyser):
     assert analyser.analyse("could someone share the website of the bureau").focus == Focus.THING
     assert analyser.analyse("could the forum have been online").focus == Focus.YES_NO
+    assert analyser.analyse("did they post the report online").head is None  # asks no one to post anything
+    assert analyser.analyse("could you give the date of the forum").head is None  # when: the focus, not a word
 
 
 @pytest.mark.parametrize("question, measure", [("how old is he", "age"), ("how much did a ticket cost", "money"),
@@ -271,6 +273,8 @@ def test_the_other_spelling_of_a_corpus_word_is_the_corpus_word(analyser):
     assert Analyser(["They organize it."]).correct("organise") == "organize"
     assert Analyser(["They organise it."]).correct("organize") == "organise"
     assert Analyser(["They met."]).correct("organise") == "organise"  # no corpus word to map it to
+    assert Analyser(["It is for you."]).correct("four") == "four"  # "our"/"or" only in longer words: colour, honour
+    assert Analyser(["Prices rose."]).correct("rise") == "rise" and Analyser(["Rice."]).correct("rise") == "rise"
 
 
 def test_asking_for_a_summary_is_how_to_answer_not_what(analyser):
@@ -284,12 +288,14 @@ def test_a_two_syllable_name_is_abbreviated_by_two_letters(analyser):
     assert "sh" not in names.abbreviations  # "sh" is an English word (hush): it names nothing
     assert "bg" not in names.abbreviations  # "Banging" splits as ban-ging, but the corpus also writes it in lower case
     assert Analyser(["Banging drums, they marched."]).abbreviations == {}  # capitalised only to start a sentence
+    assert "xl" not in analyser.abbreviations  # Xiuling: a word of Yang Xiuling's name, never alone
 
 
 def test_only_whole_names_are_abbreviated():
     names = Analyser(["The Beijing Municipal People’s Government and the Chinese Academy of Engineering met."])
-    assert names.abbreviations == {"bmpg": "Beijing Municipal People’s Government", "bj": "Beijing",
-                                   "cae": "Chinese Academy of Engineering"}  # no "bmp": a part names nothing
+    assert names.abbreviations == {"bmpg": "Beijing Municipal People’s Government",
+                                   "cae": "Chinese Academy of Engineering"}  # no "bmp": a part names nothing; no
+    # "bj": Beijing is never alone here
 
 
 def test_a_word_far_longer_than_any_corpus_word_is_not_corrected(analyser):
