@@ -162,9 +162,10 @@ def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
 
 # What `index build` and `forumbot calibrate` fit on, relative to the calibration folder. The held-out
 # half (holdout/) is never read here: it measures whether the fit generalises.
-ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl", "validation/casual.jsonl", "tune2/casual.jsonl", "tune3/casual.jsonl")
+ANSWERABLE_FILES = ("in_scope.jsonl", "tune/casual.jsonl", "validation/casual.jsonl", "tune2/casual.jsonl", "tune3/casual.jsonl",
+                    "tune5/casual.jsonl")
 UNANSWERABLE_FILES = ("off_topic.jsonl", "near_topic.jsonl", "tune/near_topic.jsonl", "validation/near_topic.jsonl",
-                      "tune2/near_topic.jsonl", "tune3/near_topic.jsonl")
+                      "tune2/near_topic.jsonl", "tune3/near_topic.jsonl", "tune5/near_topic.jsonl")
 FALSE_ABSTENTION_COST = 1  # a refusal and a wrong answer cost the same: both break the promise of a checkable answer
 FAR_ANSWER_COST = 10  # an answer to a question about something else entirely is the worst error: fit to avoid any
 # Far off-topic questions sit below 0.25 (FAR_ANSWER_COST keeps the fit from letting one in); vague casual
