@@ -4,6 +4,7 @@ A question that arrives alone is encoded at once, in its own thread; nothing wai
 batch runs, later questions queue up, and when it ends the oldest waiting question leads the next
 batch of everything queued (at most MAX_BATCH). So the wait a question adds is at most one batch in
 flight, a burst is encoded in a few large calls instead of many small ones, and no thread is started.
+An encoder whose call takes one core has one batcher a core (`Batchers`).
 """
 from __future__ import annotations
 
@@ -68,3 +69,24 @@ class Batcher:
         for request in batch:
             request.lead = False
             request.ready.set()
+
+
+class Batchers:
+    """Batchers side by side, each question to the least loaded: with an encoder that runs a call on one core,
+    two questions arriving together are encoded at once on two cores, not one after the other (a lone batcher
+    runs one batch at a time). A burst still gathers into batches, one queue each."""
+
+    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray], count: int):
+        self._batchers = [Batcher(encode) for _ in range(max(count, 1))]
+        self._asked = [0] * len(self._batchers)  # questions each batcher holds, waiting or encoding
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> np.ndarray:
+        with self._lock:  # chosen and counted at once: two questions arriving together go to two batchers
+            chosen = min(range(len(self._batchers)), key=self._asked.__getitem__)
+            self._asked[chosen] += 1
+        try:
+            return self._batchers[chosen](text)
+        finally:
+            with self._lock:
+                self._asked[chosen] -= 1

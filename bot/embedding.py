@@ -11,7 +11,7 @@ from threading import Lock
 
 import numpy as np
 
-from bot.batching import Batcher
+from bot.batching import Batchers
 from bot.errors import ConfigError
 from bot.settings import DEFAULT_MODEL
 
@@ -35,12 +35,13 @@ class Encoder:
     name: str
     dimension: int
     max_tokens: int
+    parallel_calls = 1  # model calls worth running at once: one, for a model that spreads a call over every core
 
     def __init__(self, cache_size: int):
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = Lock()
-        self._batcher = Batcher(lambda texts: self.encode(texts))  # late-bound: `encode` may be replaced
+        self._batcher = Batchers(lambda texts: self.encode(texts), self.parallel_calls)  # late-bound: `encode` may be replaced
 
     @property
     def multilingual(self) -> bool:

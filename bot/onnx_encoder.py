@@ -258,6 +258,8 @@ def _quantize(source: Path, target: Path) -> None:
 class OnnxEncoder(Encoder):
     """The exported model with onnxruntime: the same vectors as sentence-transformers, without torch."""
 
+    parallel_calls = PARALLEL_RUNS  # a run takes one core (RUN_THREADS): a question a core at once
+
     def __init__(self, folder: Path, quantized: bool = False, cache_size: int = 512):
         super().__init__(cache_size)
         import onnxruntime

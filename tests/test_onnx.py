@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from bot.batching import MAX_BATCH, Batcher
+from bot.batching import MAX_BATCH, Batcher, Batchers
 from bot.engine import Engine
 from bot.onnx_encoder import FP32, RUN_BATCH, WEIGHTS, OnnxEncoder, _keep_weights_apart, export
 from tests.conftest import QUESTIONS, ROOT, SHARED_EVAL, build
@@ -222,6 +222,34 @@ def test_the_batcher_encodes_concurrent_questions_together_each_exactly_once():
     encoded = [t for call in calls for t in call]
     assert sorted(encoded) == sorted(f"question {i}" for i in range(300))  # each once
     assert 1 < max(len(c) for c in calls) <= MAX_BATCH
+
+
+def test_questions_arriving_together_are_encoded_at_once_by_batchers_side_by_side():
+    running, most = [0], [0]
+    lock, both = threading.Lock(), threading.Barrier(2, timeout=5)
+
+    def encode(texts):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)  # long enough for the other question to arrive while this one runs
+        with lock:
+            running[0] -= 1
+        return np.array([[float(t.split()[-1])] for t in texts])
+
+    batchers = Batchers(encode, 2)
+    results: dict[int, float] = {}
+
+    def ask(i: int) -> None:
+        both.wait()
+        results[i] = batchers(f"question {i}")[0]
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {0: 0.0, 1: 1.0} and most[0] == 2  # one lone batcher would have run them one after the other
 
 
 def test_a_model_error_reaches_each_question_of_its_batch_once_and_the_next_batch_works():
