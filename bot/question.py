@@ -106,6 +106,7 @@ point points area areas item items topic topics detail details info information 
 purpose reason role roles position context deal idea meaning significance goal goals aim focus summary gist overview
 section sections content contents level else
 takeaway takeaways rundown breakdown outline title titles progress status state situation event events
+trend trends shift shifts
 """.split())
 _AUXILIARY = frozenset("""is are was were be been get gets got do does did has have had can could will would should shall
 may might must am it its he she they this that these those there the a an of to in on at for about""".split())

@@ -238,6 +238,12 @@ def test_a_message_is_never_half_answered_as_if_whole(engine):
     assert answer.abstained and not answer.citations
 
 
+def test_a_trend_asked_for_is_answered_by_what_the_article_says_is_happening(engine):
+    answer = engine.ask("What global trend should China's manufacturing adapt to?")  # "trend" names no word to find
+    assert not answer.abstained and answer.citations[0].paragraph == 4
+    assert "technological revolution and industrial transformation" in answer.answer
+
+
 def test_which_event_is_answered_by_naming_the_event(engine):
     answer = engine.ask("which event is this article about")  # "event" names no word the article must use
     assert not answer.abstained and answer.citations[0].paragraph == 1 and "Forum" in answer.answer
