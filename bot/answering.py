@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation, Kind, shorten
 from bot.chunking import clause_cuts, sentence_spans
-from bot.question import (DATE_MEASURES, GENERIC_HEADS, LAST_PARAGRAPH, LIGHT_VERBS, PERSON_NOUNS, Focus, Question,
+from bot.question import (CURRENCIES, DATE_MEASURES, GENERIC_HEADS, LAST_PARAGRAPH, LIGHT_VERBS, PERSON_NOUNS, Focus, Question,
                           proper_nouns, specificity)
 from bot.retrieval import Hit, Retrieval
 from bot.store import DocumentRecord, IndexStore
@@ -156,8 +156,8 @@ MEASURE_PATTERNS = {
 REASON_MARKERS = re.compile(r"\b(because|since|so that|in order to|due to|as a result|thanks to|significan\w*|"
                             r"important|importance|aims?|purpose|goals?)\b", re.I)
 # How a measure is asked: never what the article "doesn't give an age for".
-MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly month year "
-                          "yuan rmb renminbi dollars usd euros pounds bucks".split())
+MEASURE_WORDS = frozenset("old age cost costs price prices long percent percentage much date exact exactly month year".split()) \
+    | CURRENCIES
 MEASURE_NAMES = {"age": "an age", "money": "a price or sum", "duration": "a length of time", "percent": "a percentage",
                  "calendar": "an exact date", "month": "a month", "year": "a year"}
 
@@ -843,13 +843,12 @@ class Answerer:
         holds = not other_time and self._holds_asked(question, key, paragraph, held) and self._said_by_asked(question, key)
         return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking, holds)
 
-    def _names(self, key: tuple[str, int], thing: str) -> bool:
-        """The paragraph names the thing, called by the asker's word or by its own for it ("the journalist":
-        "reporter Zhang Qin")."""
+    def _names(self, key: tuple[str, int], paragraph: str, thing: str) -> bool:
+        """The paragraph (`key`, its text) names the thing, called by the asker's word or by its own for it ("the
+        journalist": "reporter Zhang Qin")."""
         words_there = self.paragraph_words[key]
         close = self.similarity([thing], words_there)[0] if words_there else ()
-        text = self.store.documents[key[0]].paragraphs[key[1] - 1]
-        return names_it(text, thing, [w for w, c in zip(words_there, close) if c >= SYNONYM_HIGH])
+        return names_it(paragraph, thing, [w for w, c in zip(words_there, close) if c >= SYNONYM_HIGH])
 
     def _said_by_asked(self, question: Question, key: tuple[str, int]) -> bool:
         """"What did li say about beijing": what a paragraph carrying someone else's words says is no answer. The
@@ -866,7 +865,7 @@ class Answerer:
                 and not names_it(paragraph, head):
             return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
         role = _role_asked(question)  # "who were the foreign academicians?": not "Chinese and foreign academicians ..."
-        return role is None or (self._names(key, head) and all(
+        return role is None or (self._names(key, paragraph, head) and all(
             t in self.paragraph_terms[key] for w, t in zip(question.words, question.terms) if w in role))
 
     def _holds_asked(self, question: Question, key: tuple[str, int], paragraph: str, held: dict[str, float]) -> bool:
@@ -876,7 +875,7 @@ class Answerer:
             return False
         if question.head in question.words and not self._holds_head(question, key, paragraph, held):
             return False
-        if question.name_of and not self._names(key, question.name_of):  # "what are the zones called?"
+        if question.name_of and not self._names(key, paragraph, question.name_of):  # "what are the zones called?"
             return False
         if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < HELD:
             return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
@@ -1239,7 +1238,7 @@ class Answerer:
             return f"doesn't mention {_listing(question.unknown)}"
         if thing := _undetailed(question, related.text):
             return f"doesn't say what the “{thing}” are, only what they are for"
-        if question.name_of and not self._names((related.doc, related.paragraph), question.name_of):
+        if question.name_of and not self._names((related.doc, related.paragraph), related.text, question.name_of):
             return f"doesn't name the “{question.name_of}”"
         if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
             return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now

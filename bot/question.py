@@ -113,13 +113,14 @@ may might must am it its he she they this that these those there the a an of to 
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+((?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)"
                    r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|of|in|on|at|for|from|"
                    r"that|the|to|he|she|they|it)\b|\s*$)", re.I)
+_REQUEST_VERBS = r"(?:share|give|send|post|provide|link|show|tell)"  # what a request asks someone to do
 # A request put as a question: "could someone kindly share ...", "can u give me ...".
 _ASKED_OF_SOMEONE = re.compile(r"^(?:could|can|would|will) (?:someone|somebody|anyone|anybody|you|u|ya)"
-                               r"(?: please| pls| kindly)? (?=(?:share|give|send|post|provide|link|show|tell)\b)", re.I)
+                               rf"(?: please| pls| kindly)? (?={_REQUEST_VERBS}\b)", re.I)
 # The thing a request asks for: "(could someone) share the (official) *website* of ...", "give me the *email* for ...";
 # not a date ("give the date of the forum" asks when, which the DATE focus checks).
 _REQUESTED = re.compile(r"^(?:(?:could|can|would|will) \w+ (?:please |pls |kindly )?)?(?:please |pls |kindly )?"
-                        r"(?:share|give|send|post|provide|link|show|tell)(?: me| us)? (?:the|a|an|their|its|his|her) "
+                        rf"{_REQUEST_VERBS}(?: me| us)? (?:the|a|an|their|its|his|her) "
                         r"((?:[a-z-]+ )?(?!(?:date|day|year|month|time)\b)[a-z-]+)(?= (?:of|for|to|from|on)\b|\W*$)", re.I)
 _ASKING_TO = frozenset("name list tell give show explain pls please".split())  # what the asker asks done, after the thing
 _POSSESSED = re.compile(r"\bwhat(?:'s| is| was| are| were)\s+(?:the\s+|\w+'s\s+|\w+ \w+'s\s+)((?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)"
@@ -572,13 +573,14 @@ put puts get gets got set sets make makes made give gives gave bring brings brou
 NOT_HEADS = frozenset("even just really also still ever here there now then else again anyway though too forward ahead "
                       "already yet later soon other another next last same previous former latter".split())
 # adverbs ("plans going *forward*"), and words picking one of several ("the *other* title"), not things
+CURRENCIES = frozenset("yuan rmb renminbi dollars usd euros pounds bucks".split())  # "how big is it in yuan": a sum
 # The kind of number a question wants, so "how old is he?" is not answered with a count of technologies.
 MEASURES = [
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b", re.I)),  # not "in the age of AI"
     ("money", re.compile(r"\bhow much\b.*\b(cost|costs|price|pay|paid|spend|spent|worth|earn|earns|charge|budget|"
                          r"invest|invests|invested|investing|investment|fund|funds|funding)\b|\bhow much money\b|"
                          r"\b(what|which) (price|cost|budget|fee|salary)\b|"
-                         r"\b(in|how many) (yuan|rmb|renminbi|dollars|usd|euros|pounds|bucks)\b", re.I)),  # "... in yuan"
+                         rf"\b(in|how many) ({'|'.join(sorted(CURRENCIES))})\b", re.I)),  # "... in yuan"
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("calendar", re.compile(r"\b(what|which|exact|precise|actual) (date|day of the (month|week)|weekday)\b|"
                             r"\bdate exactly\b|\bwhen\b.*\bexactly\b|\bexactly when\b", re.I)),  # "yesterday" is no date
@@ -836,9 +838,9 @@ def _capitalised_runs(paragraphs: Sequence[str]) -> dict[str, str]:
 
 _TITLED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+(?:['’]s)?)+\b")
 ABBREVIATION_LETTERS = (3, 5)  # "cae", "zgc"; two letters are too often a word or another name's ("it", "lb")
-# A romanised name of two syllables is abbreviated by two letters ("bj", "sh"): only from one word of at least this
-# many letters, which no English word or chat shorthand spells, so the two letters name nothing else.
-SYLLABLE_NAME_LETTERS = 6
+# The shortest romanised name whose syllables' initials abbreviate it: three or more initials from a long name
+# ("Zhongguancun": "zgc"), two from a shorter one ("Beijing": "bj", see _syllables_of_one).
+SYLLABLE_NAME_LETTERS, TWO_SYLLABLE_NAME_LETTERS = 8, 6
 
 
 def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
@@ -857,9 +859,10 @@ def _abbreviations(paragraphs: Sequence[str]) -> dict[str, str]:
             capitals = [w for w in name if w[0].isupper()]
             if len(capitals) > 1:
                 found.setdefault("".join(w[0] for w in capitals).lower(), set()).add(" ".join(name))
-        for word in re.findall(rf"\b[A-Z][a-z]{{{SYLLABLE_NAME_LETTERS - 1},}}\b", text):
+        for word in re.findall(rf"\b[A-Z][a-z]{{{TWO_SYLLABLE_NAME_LETTERS - 1},}}\b", text):
             initials = _syllable_initials(word.lower())
-            if initials and (word.lower() in alone - lower if len(initials) == 2 else word.lower() not in _english()):
+            if initials and (word.lower() in alone - lower if len(initials) == 2
+                             else len(word) >= SYLLABLE_NAME_LETTERS and word.lower() not in _english()):
                 found.setdefault(initials, set()).add(word)
     low, high = ABBREVIATION_LETTERS
     return {key: names.pop() for key, names in found.items() if (low <= len(key) <= high or _syllables_of_one(key, names))
