@@ -55,7 +55,7 @@ hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz p
 haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
 literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
 fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
-even anyways roughly approximately etc ish tho
+even anyways roughly approximately etc ish tho tf wtf af lowkey
 """.split())
 _CHATTER_CLAUSE = re.compile(
     r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks(?! to)|thank you|thx|ty|"

@@ -277,6 +277,11 @@ def test_the_other_spelling_of_a_corpus_word_is_the_corpus_word(analyser):
     assert Analyser(["Prices rose."]).correct("rise") == "rise" and Analyser(["Rice."]).correct("rise") == "rise"
 
 
+def test_swearing_for_emphasis_is_chatter(analyser):
+    assert analyser.analyse("yo who tf is li bohu").words == ("li", "bohu")
+    assert analyser.analyse("wtf did yang say abt beijing").words == ("yang", "beijing")
+
+
 def test_asking_for_a_summary_is_how_to_answer_not_what(analyser):
     assert analyser.analyse("main point of beijing's report, summarize pls").words == ("beijing", "report")
 
