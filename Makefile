@@ -52,7 +52,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 # Every public set, then our own held-out sets (never tuned on), each with its per-cause counts.
-HELD_OUT := holdout fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8
+HELD_OUT := holdout fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9
 eval: $(STAMP) $(INDEX)
 	$(BIN)/forumbot eval $(EVAL)/dev.jsonl --out-of-scope $(EVAL)/dev_out_of_scope.jsonl
 	$(BIN)/forumbot eval $(EVAL)/dev_casual.jsonl $(EVAL)/dev_near_topic.jsonl
