@@ -194,9 +194,12 @@ DEEDS_IN_OTHER_WORDS = (
 # A deed with no object after it: "… kicked off." / "was released," (a particle may follow a phrasal verb's match).
 CLAUSE_CLOSES = re.compile(r"(?:\s+(?:off|up|out))?\s*(?:[.;,!?]|$)")
 DEEDS_STATED_AS = ((SPOKE, ATTRIBUTION), *DEEDS_IN_OTHER_WORDS)  # "who *talked*": "pointed out in her speech"
+ROLE_WORDS = re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I)  # not "title of
+# the speech"; a second title after the first one of an introduction: "Yang Xiuling, Deputy Secretary-General of the
+# ... Government *and Secretary of* the ...".
+FURTHER_TITLE = re.compile(r" and (?:[A-Z][\w-]* ){1,4}(?:of|at|for)\b")
 STATED_AS = (  # (how a question asks, its group 1 the word asked with, how a text states it)
-    (re.compile(r"\b(jobs?|positions?|roles?|occupation|posts?|profession|title(?! of\b))\b", re.I),  # not "title of the speech"
-     INTRODUCED),
+    (ROLE_WORDS, INTRODUCED),
     (re.compile(r"\b(matters?|importance|important|significant|significance|crucial|vital|big|deal|care|priority)\b", re.I),
      re.compile(r"\b(significan\w*|important|importance|crucial|critical|vital|priority)\b", re.I)),
     *((re.compile(rf"\b({person})\b", re.I), re.compile(rf"\b({pronoun})\b", re.I)) for pronoun, person in GENDERS),
@@ -349,6 +352,21 @@ def _counts(text: str, thing: str, closest: Closest | None = None) -> bool:
     return bool(counted) and closest(thing, counted) >= COUNTED_SIMILAR
 
 
+def _listed(text: str, thing: str) -> bool:
+    """The text names each of several `thing`s, so a reader counts them: the word after different qualifiers
+    ("macro recommendations ... and specific recommendations"), or one person introduced by more than one title for
+    "how many positions". Within one sentence, as a list is."""
+    sentences = [text[start:end] for start, end in sentence_spans(text)]
+    if ROLE_WORDS.fullmatch(thing):
+        return any(INTRODUCED.search(sentence) and FURTHER_TITLE.search(sentence) for sentence in sentences)
+    target = stem(thing)
+    for tokens in map(words, sentences):
+        qualifiers = {tokens[i - 1] for i, t in enumerate(tokens) if i and stem(t) == target and tokens[i - 1] not in STOPWORDS}
+        if len(qualifiers) > 1:
+            return True
+    return False
+
+
 def _is_count(word: str) -> bool:
     return (word.isdigit() and not _is_year(word)) or word in NUMBER_WORDS
 
@@ -359,7 +377,9 @@ def holds_focus(question: Question, text: str, closest: Closest | None = None) -
     if question.measure:
         return bool(MEASURE_PATTERNS[question.measure].search(text))
     if question.focus == Focus.NUMBER and question.head:
-        return _counts(text, question.head, closest)
+        if ROLE_WORDS.fullmatch(question.head):  # "how many titles does he have": not "four types of ..."
+            return _listed(text, question.head) or _counts(text, question.head, lambda *_: 0.0)
+        return _counts(text, question.head, closest) or _listed(text, question.head)
     if question.focus == Focus.PLACE and question.head:  # "which country": its head word is checked instead
         return True
     if question.focus == Focus.PLACE and WORK_ASKED.search(question.text):

@@ -55,7 +55,7 @@ hi hey hello yo hiya howdy all guys folks everyone thx thanks thank ty pls plz p
 haha tbh imo imho ngl btw fyi ok okay so well um uh hmm quick wait just actually genuinely really basically exactly
 literally like kinda sorta nah yeah yep yup bro dude mate friend question silly dumb obvious stupid pretty anyway
 fr rn ngl tl dr smh kindly hoping wondering grateful appreciate appreciated advance apologies forgive curious
-even anyways roughly approximately etc ish tho tf wtf af lowkey
+even anyways roughly approximately etc ish tho tf wtf af lowkey eli5
 """.split())
 _CHATTER_CLAUSE = re.compile(
     r"^(hi|hey|hello|yo|good (morning|afternoon|evening|day)|greetings|sorry|apologies|thanks(?! to)|thank you|thx|ty|"
@@ -190,6 +190,9 @@ _FOCUS_PATTERNS: list[tuple[Focus, re.Pattern]] = [
                             r"(?:says?|said|mentions?|talks?|refers?|writes?)\b)|"
                             r"\bwhen (was|is|did|does|will|were)\b|\b(what|which) (year|date|day|month|time)\b|"
                             r"\bwhat yr\b", re.I)),
+    # "where is cloudification mentioned": a place in the text, which the passage quoted is; not a place in the world
+    (Focus.THING, re.compile(r"^\s*where\b.*\b(?:mentioned|discussed|talked about|brought up|covered|referenced|"
+                             r"comes? up|appears?|in the (?:article|text|story|piece))\b", re.I)),
     (Focus.PLACE, re.compile(r"^\s*where\b|\bwhere (was|is|did|does|will|were)\b|"
                              r"\b(which|what) (venue|hall|city|country|countries|district|place|location|building|room|"
                              r"province)\b", re.I)),
@@ -411,10 +414,11 @@ class Analyser:
         own = [w for w in content if w not in words(measured)]  # "what year?" names only what it asks: a follow-up
         focus = (Focus.DATE if measure in DATE_MEASURES else Focus.NUMBER) if measure else _focus(text)
         more = self._wants_more(text)
+        recognised = self._names_in(text)
         return Question(
             raw=raw, text=text, terms=tuple(stem(w) for w in content), words=tuple(content), focus=focus,
             alternatives=alternatives,
-            names=self._names_in(text),
+            names=recognised,
             unknown=unknown, language="en",
             refers_back=bool(PRONOUN.search(text) or _CONTINUATION.match(text) or _MORE.search(text)
                              or (not own and ("?" in raw or _QUESTION_WORD.search(text))))  # "why?", not "lol"
@@ -424,7 +428,7 @@ class Analyser:
             wants_more=more[0], more_about=more[1], about_document=about_document,
             paragraph=_paragraph_number(placed) if placed else None,
             ordinal=_ordinal(_PARAGRAPH_ASKED.sub(" ", text), alternatives),  # not "the *first* paragraph"
-            head=_corrected_head(_head(" ".join(typed), focus), corrected),
+            head=_corrected_head(_head(" ".join(typed), focus, frozenset(words(" ".join(recognised)))), corrected),
             measure=measure, name_of=_name_of(text, corrected, self.proper),
             topic=tuple(content_terms(next(g for g in m.groups() if g))) if (m := _SAID_ABOUT.search(text)) else (),
             asks_opinion=bool(_OPINION.search(text)), asks_writing=bool(_WRITING.search(text)),
@@ -683,7 +687,11 @@ def _what_is(text: str, content: list[str]) -> tuple[str, ...]:
     return tuple(w for w in words(named.group(1)) if w in content) if named else ()
 
 
-_WHAT_IS = re.compile(r"^(?:so |and |ok |hey )?what(?:'s| is| are)\s+(?:the |a |an )?((?:[a-z'-]+ ){0,3}[a-z'-]+)\W*$", re.I)
+_WHAT_IS = re.compile(r"^(?:so |and |ok |hey )?what(?: exactly| actually| really)?(?:'s| is| are)\s+"
+                      r"(?:(?:exactly|actually|really) )?(?:the |a |an )?"
+                      r"((?:[a-z'-]+ ){0,3}?[a-z'-]+)"
+                      r"(?: (?:according to|per|acc to|in the words of) (?:[a-z'-]+ ){0,2}[a-z'-]+)?\W*$", re.I)
+# "what is X according to li bohu": X, as whoever is named says it is
 _SOMEONE = frozenset("he she they him her them you we i".split())
 
 
@@ -740,6 +748,8 @@ def _name_of(text: str, corrected: dict[str, str], proper: set[str]) -> str | No
     while phrase and name_part(phrase[0]):  # "which *beijing* companies": a name before the thing only says whose
         phrase.pop(0)
     kept = list(itertools.takewhile(lambda w: w not in _AUXILIARY | STOPWORDS | DISCOURSE and not name_part(w), phrase))
+    if len(kept) > 1 and kept[-1].endswith(("ed", "ing")) and len(kept) < len(phrase):
+        kept.pop()  # "the name of the report *released* at the forum": a verb after the thing, not the thing
     thing = kept[-1] if kept else None
     return corrected.get(thing, thing) if thing and thing not in _NOT_A_HEAD | PERSON_NOUNS else None  # people: "who"
 
@@ -750,13 +760,18 @@ def _corrected_head(head: str | None, corrected: dict[str, str]) -> str | None:
     return corrected.get(head, head) if head else None
 
 
-def _counted(text: str) -> str | None:
+def _counted(text: str, named: frozenset[str] = frozenset()) -> str | None:
     """"How many industrial *platforms* does it have": a count of that thing, not any number. The phrase runs
-    up to the verb ("how many people *showed* up"); a first word in -ing or -ed is a modifier ("*leading*")."""
+    up to the verb ("how many people *showed* up") or a name (`named`: "how many positions *yang* has"); a first
+    word in -ing
+    or -ed is a modifier ("*leading*"); "how many kinds of *recommendations*" counts recommendations."""
     counted = _COUNTED.search(text)
     phrase: list[str] = []
     for i, w in enumerate(counted.group(1).lower().split() if counted else []):
-        if w in _AUXILIARY or (i and w.endswith(("ed", "ing"))):
+        if w == "of" and phrase and phrase[-1] in GENERIC_HEADS:
+            phrase = []
+            continue
+        if w in _AUXILIARY or (i and (w.endswith(("ed", "ing")) or w in named)):
             break
         phrase.append(w)
     return phrase[-1] if phrase and phrase[-1] not in _NOT_A_HEAD else None
@@ -777,11 +792,11 @@ def _who_deed(text: str) -> str | None:
     return deed if deed not in _AUXILIARY | DISCOURSE | STOPWORDS | CHATTER | LIGHT_VERBS else None
 
 
-def _head(text: str, focus: Focus) -> str | None:
+def _head(text: str, focus: Focus, named: frozenset[str] = frozenset()) -> str | None:
     """The noun naming what is asked for: the last word of the phrase after which/what/how many.
     A date question needs a date, not the word "year" itself."""
     if focus == Focus.NUMBER:
-        return _counted(text)
+        return _counted(text, named)
     if focus == Focus.DATE:
         return None
     if role := _WHO_ROLE.search(text):

@@ -976,3 +976,23 @@ def test_what_someone_said_is_not_answered_with_another_speakers_words(engine):
 @pytest.mark.parametrize("question", ["what did li bohu and yang xiuling talk about", "what did li and yang talk about"])
 def test_a_question_about_two_people_cites_each_of_them(engine, question):
     assert sorted(c.paragraph for c in engine.ask(question).citations) == [2, 5]
+
+
+@pytest.mark.parametrize("question, paragraph, listed", [
+    ("how many positions does yang xiuling hold", 5, "Secretary of the Party Leadership Group"),  # her two titles
+    ("how many kinds of recommendations did li put forward", 2, "specific recommendations")])  # macro and specific
+def test_a_count_the_article_gives_as_a_list_is_answered_with_the_list(engine, question, paragraph, listed):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph and listed in answer.answer
+
+
+def test_a_count_of_things_named_once_is_not_a_list():
+    from bot.answering import _listed
+
+    assert not _listed("Beijing will build a platform system.", "platforms")
+    assert not _listed("Li Bohu, academician of the Chinese Academy of Engineering, spoke.", "positions")
+
+
+def test_where_something_is_mentioned_is_answered_with_the_passage(engine):
+    answer = engine.ask("where is cloudification mentioned")
+    assert not answer.abstained and answer.citations[0].paragraph == 3 and "cloudification" in answer.answer

@@ -72,6 +72,7 @@ def test_an_unknown_name_is_not_corrected_into_a_corpus_word(analyser):
     ("what is the report meant to do", Focus.REASON), ("what's it supposed to accomplish", Focus.REASON),
     ("what is it supposed to be centered on", Focus.THING), ("what are they trying to build", Focus.THING),
     ("what is the report designed to cover", Focus.THING), ("what is beijing hoping to build", Focus.THING),
+    ("where is cloudification mentioned", Focus.THING), ("where in the article is the report", Focus.THING),  # the text
 ])
 def test_focus(analyser, question, focus):
     assert analyser.analyse(question).focus == focus
@@ -114,7 +115,10 @@ def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, qu
                                             ("which parties, name them", "parties"),  # nor what is asked done
                                             ("could someone kindly share the official website of the bureau",
                                              "website"), ("give me the email of the bureau", "email"),  # requests
-                                            ("what are beijing's plans going forward", None)])  # not "forward"
+                                            ("what are beijing's plans going forward", None),  # not "forward"
+                                            ("how many kinds of recommendations did li make", "recommendations"),
+                                            ("how many positions yang xiuling has", "positions"),  # not her name
+                                            ("how many industrial internet platforms are there", "platforms")])
 def test_head_names_what_is_asked_for(analyser, question, head):
     assert analyser.analyse(question).head == head
 
@@ -321,6 +325,8 @@ def test_a_typo_two_edits_from_a_corpus_stem_is_corrected_to_it():
     ("what's the title of the report", "report"), ("what's the report's title", "report"),
     ("what is the free trade zone's name?", "zone"),
     ("name the foreign academicians", "academicians"), ("name all speakers", None),  # told to name them
+    ("name of the report released at the forum", "report"),  # not the verb after it
+    ("names of the supporting industries", "industries"),
 ])
 def test_the_thing_whose_name_is_asked(analyser, typed, thing):
     assert analyser.analyse(typed).name_of == thing
@@ -377,3 +383,12 @@ def test_more_about_a_topic_is_still_more(analyser, question, more, about):
                                             ("is beijing a leader", None)])  # no why or when
 def test_the_deed_of_a_why_or_when_question_is_a_verb_the_corpus_never_uses(analyser, question, deed):
     assert analyser.analyse(question).deed == deed
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("what is the smart industrial internet", ("smart", "industrial", "internet")),
+    ("what exactly is the smart industrial internet per li bohu", ("smart", "industrial", "internet")),
+    ("what's the report according to yang", ("report",)),  # as someone named says it is
+    ("what's beijing hoping to do for the capital's industry", ())])  # a purpose, not a thing to describe
+def test_what_is_names_the_thing_to_describe(analyser, question, thing):
+    assert analyser.analyse(question).described == thing
