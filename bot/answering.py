@@ -181,6 +181,8 @@ WHO_SPOKE = re.compile(rf"\bwho(?:\s+[a-z]+){{0,2}}?\s+{SPOKE.pattern}", re.I)  
 # Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
 ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
                          r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
+# Talk reported of a group, no one of them named ("academicians discussed the future"): what was said, not who said it.
+DISCUSSED = re.compile(r"\b(discussed|debated|talked about|spoke about|exchanged views)\b", re.I)
 # Deeds asked about in other words than a text's, in general English news prose: "who *published* it" is answered
 # by "issued", "when did it *start*" by "kicked off", "why did li *stress* it" by "pointed out".
 DEEDS_IN_OTHER_WORDS = (
@@ -1047,9 +1049,10 @@ class Answerer:
         return not FUTURE_ASKED.search(question.text) or bool(FUTURE_TOLD.search(self._text(group)))
 
     def _reports_saying(self, question: Question, group: list[Hit]) -> bool:
-        """"What did the beijing official say?": a paragraph reporting someone saying something (any paragraph, for
-        other questions)."""
-        return not SAYING_ASKED.search(question.text) or bool(ATTRIBUTION.search(self._text(group)))
+        """"What did the beijing official say?", "what did the academicians talk about?": a paragraph reporting someone
+        saying or discussing something (any paragraph, for other questions)."""
+        return not SAYING_ASKED.search(question.text) or bool(ATTRIBUTION.search(self._text(group))
+                                                               or DISCUSSED.search(self._text(group)))
 
     def _gives_reason(self, question: Question, group: list[Hit]) -> bool:
         """"Why does it matter?": a paragraph giving a reason or a stake (any paragraph, for other questions)."""

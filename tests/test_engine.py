@@ -996,3 +996,9 @@ def test_a_count_of_things_named_once_is_not_a_list():
 def test_where_something_is_mentioned_is_answered_with_the_passage(engine):
     answer = engine.ask("where is cloudification mentioned")
     assert not answer.abstained and answer.citations[0].paragraph == 3 and "cloudification" in answer.answer
+
+
+def test_what_a_group_talked_about_is_answered_where_they_are_said_to_discuss_it(engine):
+    answer = engine.ask("wat did the academicians actualy talk about")  # "academicians discussed the future of ..."
+    assert not answer.abstained and answer.citations[0].paragraph == 1
+    assert engine.ask("ok what about the chinese academician who spoke").citations[0].paragraph != 1  # names no one
