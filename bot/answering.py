@@ -221,6 +221,9 @@ OTHER_TIME = re.compile(r"\b(before|previously|formerly|used to|prior to|in the 
                         r"afterwards|since then)\b", re.I)  # not "now", "these days": the time it reports
 TIME_TOLD = re.compile(r"\b(before|previous\w*|former\w*|earlier|past|last|next|after\w*|since|ago|history|used to|"
                        r"now|current\w*|recent\w*|today|will)\b", re.I)
+# Another one of something recurring than the one a text reports: "the next edition", "previous versions".
+OTHER_EDITION = re.compile(r"\b(?:next|previous|last|earlier|past|upcoming|future) "
+                           r"(?:editions?|rounds?|sessions?|issues?|versions?|installments?)\b", re.I)
 ARITHMETIC = re.compile(r"\d\s*(?:[+*×÷^=]|plus|minus|times|divided by|multiplied by)\s*\d", re.I)  # not "2020-21"
 OPINION_REPLY = "I don't give opinions of my own: I quote what the article says."
 WRITING_REPLY = "I don't write text of my own: I quote what the article says."
@@ -858,10 +861,8 @@ class Answerer:
         about = {t: weight[t] * (NAME_WEIGHT if w in named else 1.0) for w, t in zip(question.words, question.terms)}
         lacking = tuple(dict.fromkeys(question.as_typed(w) for w, t in zip(question.words, question.terms)  # "came"
                                       if weight[t] and held.get(t, 0.0) < HELD and w not in LIGHT_VERBS))  # names nothing
-        asked_time = self._other_time(question)
-        other_time = bool(asked_time) and not TIME_TOLD.search(paragraph)  # "what did she do *before*"
-        if asked_time and other_time:
-            lacking = (asked_time.group(0), *lacking)
+        if other_time := self._other_time(question, paragraph):  # "what did she do *before*"
+            lacking = (other_time.group(0), *lacking)
         holds = not other_time and self._holds_asked(question, key, paragraph, held) and self._said_by_asked(question, key)
         return Support(_lacked(question.terms, weight, held), _lacked(question.terms, about, held), lacking, holds)
 
@@ -1249,11 +1250,16 @@ class Answerer:
         return Answer(question.raw, text, True, (), index_version=self.store.version, kind=Kind.ABSTAINED,
                       top_score=round(confidence, 4), related=(related,))
 
-    def _other_time(self, question: Question) -> re.Match | None:
-        """"Before she became ...", "next year": another time than the one reported; "before Yang" is an order."""
+    def _other_time(self, question: Question, text: str) -> re.Match | None:
+        """What a question asks of another time than the text tells of: "before she became ...", "next year" (a text
+        speaking of no other time); "the next edition" (a text not speaking of that one). "Before Yang" is an order."""
+        if (edition := OTHER_EDITION.search(question.text)) and edition.group(0).lower() not in text.lower():
+            return edition
         asked = OTHER_TIME.search(question.text)
         following = question.text[asked.end():].split()[:1] if asked else []
-        return None if not asked or (following and following[0] in self.names) else asked
+        if not asked or (following and following[0] in self.names) or TIME_TOLD.search(text):
+            return None
+        return asked
 
     def _missing(self, question: Question, support: Support, related: Citation) -> str:
         """What the article doesn't say, in the asker's own words."""
@@ -1263,8 +1269,8 @@ class Answerer:
             return f"doesn't say what the “{thing}” are, only what they are for"
         if question.name_of and not self._names((related.doc, related.paragraph), related.text, question.name_of):
             return f"doesn't name the “{question.name_of}”"
-        if (asked_time := self._other_time(question)) and not TIME_TOLD.search(related.text):
-            return f"doesn't say anything about “{asked_time.group(0)}”"  # not "which job": it names her job, now
+        if other_time := self._other_time(question, related.text):
+            return f"doesn't say anything about “{other_time.group(0)}”"  # not "which job": it names her job, now
         if question.defines and not _defines(related.quote, question.defines):
             return f"doesn't say what “{' '.join(question.defines)}” means"
         if not support.focus_found and question.deed and question.as_typed(question.deed) in support.missing:

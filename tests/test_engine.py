@@ -1002,3 +1002,12 @@ def test_what_a_group_talked_about_is_answered_where_they_are_said_to_discuss_it
     answer = engine.ask("wat did the academicians actualy talk about")  # "academicians discussed the future of ..."
     assert not answer.abstained and answer.citations[0].paragraph == 1
     assert engine.ask("ok what about the chinese academician who spoke").citations[0].paragraph != 1  # names no one
+
+
+@pytest.mark.parametrize("question, edition", [
+    ("when's the next edition of the beijing development report coming out", "next edition"),
+    ("what did the previous edition of the forum focus on", "previous edition")])
+def test_another_edition_than_the_one_reported_is_not_answered_with_this_one(engine, question, edition):
+    answer = engine.ask(question)  # the 2020 report and forum are the ones the article reports
+    assert answer.abstained and f"doesn't say anything about “{edition}”" in answer.answer
+    assert not engine.ask("what will beijing do in the next step").abstained  # a next step the article tells
