@@ -181,6 +181,7 @@ WHO_SPOKE = re.compile(rf"\bwho(?:\s+[a-z]+){{0,2}}?\s+{SPOKE.pattern}", re.I)  
 # Someone saying something, in general English news prose: "X said", "pointed out", "in her speech".
 ATTRIBUTION = re.compile(r"\b(said|says|pointed out|stated|noted|explained|added|stressed|emphasi[sz]ed|told|"
                          r"in (?:his|her|their) (?:speech|remarks|talk|address|keynote))\b", re.I)
+WHICH_ONES_ASKED = re.compile(r"\bwhich\b", re.I)  # asks to be told which ones, by name or a list
 # Talk reported of a group, no one of them named ("academicians discussed the future"): what was said, not who said it.
 DISCUSSED = re.compile(r"\b(discussed|debated|talked about|spoke about|exchanged views)\b", re.I)
 # Deeds asked about in other words than a text's, in general English news prose: "who *published* it" is answered
@@ -292,6 +293,15 @@ LISTED_ITEMS, LIST_ITEM_WORDS = 3, 8
 _FINITE = frozenset("is are was were has have had will would can could shall should may might must does did".split())
 
 
+def _noun_form(word: str, thing: str, targets: set[str] | frozenset[str]) -> bool:
+    """`word` is the noun `thing` (or one of several nouns for it), singular or plural: not another word of its
+    stem ("Industrial" is not "industries")."""
+    if targets is SPEECH_STEMS:
+        return True
+    return word.removesuffix("s") == thing.removesuffix("s") or f"{word.removesuffix('ies')}y" == thing \
+        or f"{thing.removesuffix('ies')}y" == word or word.removesuffix("es") == thing.removesuffix("es")
+
+
 def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
     """The text gives `thing` a name: a capitalised or quoted name next to it ("the Beijing Municipal Bureau",
     "Academician Li Bohu", "his speech titled "..."") or the thing capitalised as part of one ("Development Report"),
@@ -309,7 +319,8 @@ def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
         return token[0].isupper() or token in "\"“”"
 
     for i, token in enumerate(tokens):
-        if stem(token.lower()) not in targets and token.lower() not in words_for_it:
+        if not (stem(token.lower()) in targets and _noun_form(token.lower(), thing, targets)) \
+                and token.lower() not in words_for_it:
             continue
         after = tokens[i + 1:i + 2]
         if after and after[0].lower() in CALLED:  # "titled "Research ...""
@@ -317,6 +328,17 @@ def names_it(text: str, thing: str, also: Iterable[str] = ()) -> bool:
         if (token[0].isupper() and i > 0) or any(map(a_name, tokens[max(i - 1, 0):i] + after)):
             return True
     return False
+
+
+def _names_several(text: str, things: str) -> bool:
+    """The text says which `things` (a plural) it means: names them ("the fields of edge, network, ..."), or calls
+    them by a word of their own kind ("basic support *capabilities*", "*opportunities of* expanding ..."). "Insist on
+    standards", "typical industries" say no more than the word."""
+    if names_it(text, things) or _listed(text, things):
+        return True
+    tokens = words(text)
+    return any(i and (tokens[i - 1] not in STOPWORDS or tokens[i + 1:i + 2] == ["of"]) and tokens[i - 1] not in UNNAMING
+               for i, t in enumerate(tokens) if _noun_form(t, things, frozenset()))
 
 
 def _role_asked(question: Question) -> tuple[str, ...] | None:
@@ -887,6 +909,9 @@ class Answerer:
         if question.focus not in (Focus.PERSON, Focus.NUMBER) and only_unnamed(paragraph, head) \
                 and not names_it(paragraph, head):
             return False  # "which newspaper?" is not answered by "our newspaper"; "his speech titled "..."" names it
+        if question.focus not in (Focus.PERSON, Focus.NUMBER) and WHICH_ONES_ASKED.search(question.text) \
+                and looks_plural(head) and not _names_several(paragraph, head):
+            return False  # "which standards will beijing use?": not "insist on standards to lead"; "which factories": none
         role = _role_asked(question)  # "who were the foreign academicians?": not "Chinese and foreign academicians ..."
         return role is None or (self._names(key, paragraph, head) and all(
             t in self.paragraph_terms[key] for w, t in zip(question.words, question.terms) if w in role))

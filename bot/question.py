@@ -808,18 +808,27 @@ def _head(text: str, focus: Focus, named: frozenset[str] = frozenset()) -> str |
             typed = match.group(1).lower().split()
             if pattern is _HEAD and typed[0] in _AUXILIARY:  # "what does beijing plan to do": no thing named
                 continue
-            typed = list(itertools.takewhile(lambda w: w not in _ASKING_TO, typed))  # "which parties, *name* them"
-            phrase = [w for w in typed if w not in _AUXILIARY and w not in CHATTER]  # not "which standards *tho*"
-            adverb = next((i for i, w in enumerate(phrase) if i and w.endswith("ly")), None)
-            if adverb is not None:  # "which academician actually gets named": the noun comes before the adverb
-                phrase = phrase[:adverb]
-            if len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "which bureau *published* ...": a verb
-                phrase.pop()
             if text[match.end():].lstrip().startswith("to "):  # "what beijing *wants* to do": a verb
                 continue
+            phrase = _noun_phrase(typed)
             if phrase and not phrase[-1].isdigit() and phrase[-1] not in _NOT_A_HEAD:
                 return phrase[-1]
     return None
+
+
+def _noun_phrase(typed: list[str]) -> list[str]:
+    """The words after which/what that name the thing, up to where a verb or what the asker asks done begins."""
+    typed = list(itertools.takewhile(lambda w: w not in _ASKING_TO, typed))  # "which parties, *name* them"
+    object_at = next((i for i, w in enumerate(typed) if i > 1 and w in _DETERMINERS), None)
+    if object_at is not None:  # "which companies make *those* terminals": the noun before the verb
+        typed = typed[:object_at - 1]
+    phrase = [w for w in typed if w not in _AUXILIARY and w not in CHATTER]  # not "which standards *tho*"
+    adverb = next((i for i, w in enumerate(phrase) if i and w.endswith("ly")), None)
+    if adverb is not None:  # "which academician actually gets named": the noun comes before the adverb
+        phrase = phrase[:adverb]
+    if len(phrase) > 1 and phrase[-1].endswith(("ed", "ing")):  # "which bureau *published* ...": a verb
+        phrase.pop()
+    return phrase
 
 
 _NOT_A_HEAD = GENERIC_HEADS | DISCOURSE | STOPWORDS | CHATTER | NOT_HEADS

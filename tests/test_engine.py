@@ -1011,3 +1011,26 @@ def test_another_edition_than_the_one_reported_is_not_answered_with_this_one(eng
     answer = engine.ask(question)  # the 2020 report and forum are the ones the article reports
     assert answer.abstained and f"doesn't say anything about “{edition}”" in answer.answer
     assert not engine.ask("what will beijing do in the next step").abstained  # a next step the article tells
+
+
+@pytest.mark.parametrize("question", ["which specific industrial internet standards will beijing use to lead?",
+                                      "which typical industries does the report name",  # "typical industries" only
+                                      "which factories have already put li bohu's smart industrial internet into practice"])
+def test_which_ones_is_declined_where_the_article_names_none(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and not answer.citations
+
+
+@pytest.mark.parametrize("question, paragraph", [("which technologies are integrated", 3),  # "... and intelligent technologies"
+                                                 ("which opportunities will beijing seize", 7),  # "opportunities of ..."
+                                                 ("which zones is beijing expanding", 7)])
+def test_which_ones_is_answered_where_the_article_says_which(engine, question, paragraph):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
+def test_a_thing_is_named_by_its_own_noun_not_by_another_word_of_its_stem():
+    from bot.answering import names_it
+
+    assert not names_it("leading companies and typical industries of the Industrial Internet", "industries")
+    assert names_it("the 2020 Beijing Industrial Internet Development Report", "reports")

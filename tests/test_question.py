@@ -118,7 +118,8 @@ def test_an_ordinal_asks_for_one_item_the_other_plural_for_the_rest(analyser, qu
                                             ("what are beijing's plans going forward", None),  # not "forward"
                                             ("how many kinds of recommendations did li make", "recommendations"),
                                             ("how many positions yang xiuling has", "positions"),  # not her name
-                                            ("how many industrial internet platforms are there", "platforms")])
+                                            ("how many industrial internet platforms are there", "platforms"),
+                                            ("which companies make those terminals", "companies")])  # not its object
 def test_head_names_what_is_asked_for(analyser, question, head):
     assert analyser.analyse(question).head == head
 
