@@ -352,6 +352,16 @@ def _role_asked(question: Question) -> tuple[str, ...] | None:
     return tuple(role.group(1).split()) if role else None
 
 
+QUALIFIER_SPECIFICITY = 0.7  # "foreign" (0.76), "chinese" (0.73) say which ones; "big" (0.32), "main" (0.67) how big
+
+
+def _qualifiers(question: Question, thing: str) -> tuple[str, ...]:
+    """The terms saying which of a thing a question asks about: "the names of the *foreign* academicians"."""
+    said = re.search(rf"\b(?:the|of|which|what)\s+((?:[a-z'-]+\s+){{1,2}}){re.escape(thing)}\b", question.text)
+    return tuple(stem(w) for w in said.group(1).split() if w in question.words and w not in UNNAMING
+                 and specificity(w) >= QUALIFIER_SPECIFICITY) if said else ()
+
+
 def only_unnamed(text: str, thing: str) -> bool:
     """The text mentions `thing` only as "our newspaper" or "all parties": "which" one is not said."""
     tokens = words(text)
@@ -923,8 +933,9 @@ class Answerer:
             return False
         if question.head in question.words and not self._holds_head(question, key, paragraph, held):
             return False
-        if question.name_of and not self._names(key, paragraph, question.name_of):  # "what are the zones called?"
-            return False
+        if question.name_of and not (self._names(key, paragraph, question.name_of)  # "what are the zones called?"
+                                     and set(_qualifiers(question, question.name_of)) <= self.paragraph_terms[key]):
+            return False  # "the names of the *foreign* academicians": not a paragraph naming a Chinese one
         if question.deed in question.words and held.get(question.terms[question.words.index(question.deed)], 0.0) < HELD:
             return False  # "why was the forum postponed": not answered by the paragraph where it kicked off
         if not _defines(paragraph, question.defines):  # "what does X mean": X used is not X explained

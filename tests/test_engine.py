@@ -1034,3 +1034,10 @@ def test_a_thing_is_named_by_its_own_noun_not_by_another_word_of_its_stem():
 
     assert not names_it("leading companies and typical industries of the Industrial Internet", "industries")
     assert names_it("the 2020 Beijing Industrial Internet Development Report", "reports")
+
+
+def test_the_names_of_some_of_a_kind_need_those_ones_named(engine):
+    foreign = engine.ask("what are the names of the foreign academicians who spoke at the forum?")
+    assert foreign.abstained and "doesn't name the “academicians”" in foreign.answer  # Li Bohu is a Chinese one
+    big = engine.ask("what's the name of the big forum")  # "big" says how big, not which
+    assert not big.abstained and big.citations[0].paragraph == 1
